@@ -1,0 +1,180 @@
+//! Online, consistent backup to a file and restore from it, the same on both databases
+//! (a backup of SQLite restores into PostgreSQL and back).
+//!
+//! Format: JSON lines. A header line, then for each table a `{"table": …, "rows": n}` line followed
+//! by its rows. The whole file is read in one snapshot: a read-only transaction (REPEATABLE READ on
+//! PostgreSQL; on SQLite in WAL mode the first read fixes the snapshot), so writes that go on meanwhile
+//! are either wholly in the file or not at all. Sessions are left out on purpose: a restored
+//! database must not carry live sign-ins.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use sea_orm::{
+    AccessMode, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait, QueryOrder,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::*;
+use sea_orm::Iterable;
+use crate::{Result, Store, StoreError};
+
+const FORMAT: &str = "zhaoshang-backup-1";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    schema: Vec<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TableHead {
+    table: String,
+    rows: u64,
+}
+
+/// Rows per table written or restored.
+pub type Counts = Vec<(String, u64)>;
+
+/// Runs `$body` once per table, in foreign-key order, with `$entity` naming the entity module.
+macro_rules! each_table {
+    ($entity:ident => $body:block) => {{
+        { use setting as $entity; $body }
+        { use unit as $entity; $body }
+        { use user as $entity; $body }
+        { use password_history as $entity; $body }
+        { use profile_version as $entity; $body }
+        { use cluster as $entity; $body }
+        { use chain as $entity; $body }
+        { use link as $entity; $body }
+        { use audit_event as $entity; $body }
+        { use audit_head as $entity; $body }
+    }};
+}
+
+/// Table names in foreign-key order, children last.
+const TABLES: [&str; 10] = [
+    "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links", "audit_events", "audit_head",
+];
+
+impl Store {
+    pub async fn backup_to(&self, path: &Path) -> Result<Counts> {
+        let schema = self.schema_version().await?;
+        let txn = match self.backend() {
+            DbBackend::Postgres => self.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?,
+            _ => self.db.begin().await?,
+        };
+        let tmp = path.with_extension("partial");
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = BufWriter::new(file);
+        let header = Header { format: FORMAT.into(), schema, created_at: chrono::Utc::now() };
+        writeln!(out, "{}", serde_json::to_string(&header).map_err(json_err)?)?;
+        let mut counts = Vec::new();
+        each_table!(e => {
+            let table = <e::Entity as sea_orm::EntityName>::table_name(&e::Entity).to_string();
+            let rows = e::Entity::find().count(&txn).await?;
+            writeln!(out, "{}", serde_json::to_string(&TableHead { table: table.clone(), rows }).map_err(json_err)?)?;
+            let mut pages = e::Entity::find()
+                .order_by_asc(<e::Entity as EntityTrait>::PrimaryKey::iter().next().map(sea_orm::PrimaryKeyToColumn::into_column).expect("every table has a primary key"))
+                .paginate(&txn, 1000);
+            let mut written = 0u64;
+            while let Some(batch) = pages.fetch_and_next().await? {
+                for row in batch {
+                    writeln!(out, "{}", serde_json::to_string(&row).map_err(json_err)?)?;
+                    written += 1;
+                }
+            }
+            if written != rows {
+                return Err(StoreError::Conflict(format!("表 {table} 在备份中途变化（{rows} → {written}）")));
+            }
+            counts.push((table, rows));
+        });
+        txn.commit().await?;
+        out.flush()?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(counts)
+    }
+
+    /// Whether the database holds any account or unit.
+    pub async fn is_empty(&self) -> Result<bool> {
+        Ok(unit::Entity::find().count(&self.db).await? == 0 && user::Entity::find().count(&self.db).await? == 0)
+    }
+
+    /// Restores a backup into this (migrated) database, in one transaction. Refuses a non-empty
+    /// database unless `force`, in which case every table is emptied first.
+    pub async fn restore_from(&self, path: &Path, force: bool) -> Result<Counts> {
+        let file = std::fs::File::open(path)?;
+        let mut lines = BufReader::new(file).lines();
+        let header: Header = match lines.next() {
+            Some(line) => serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("这不是 zhaoshang 的备份文件".into()))?,
+            None => return Err(StoreError::Invalid("备份文件是空的".into())),
+        };
+        if header.format != FORMAT {
+            return Err(StoreError::Invalid(format!("备份文件格式「{}」无法识别", header.format)));
+        }
+        let schema = self.schema_version().await?;
+        if header.schema != schema {
+            return Err(StoreError::Invalid(format!(
+                "备份的数据库结构（{} 个迁移）与当前程序（{} 个迁移）不同：请用生成备份的版本恢复，再升级",
+                header.schema.len(),
+                schema.len()
+            )));
+        }
+        if !force && !self.is_empty().await? {
+            return Err(StoreError::Invalid("目标数据库不是空的；确认要覆盖请加 --force".into()));
+        }
+        let backend = self.backend();
+        let txn = self.db.begin().await?;
+        txn.execute_unprepared("DELETE FROM sessions").await?;
+        for table in TABLES.iter().rev() {
+            if *table == "units" || *table == "links" {
+                txn.execute_unprepared(&format!("UPDATE {table} SET parent_id = NULL")).await?;
+            }
+            txn.execute_unprepared(&format!("DELETE FROM {table}")).await?;
+        }
+        let mut counts = Vec::new();
+        each_table!(e => {
+            let table = <e::Entity as sea_orm::EntityName>::table_name(&e::Entity).to_string();
+            let head: TableHead = match lines.next() {
+                Some(line) => serde_json::from_str(&line?).map_err(|_| StoreError::Invalid(format!("备份文件在表 {table} 处损坏")))?,
+                None => return Err(StoreError::Invalid(format!("备份文件不完整：缺少表 {table}"))),
+            };
+            if head.table != table {
+                return Err(StoreError::Invalid(format!("备份文件顺序不符：应为表 {table}，实为 {}", head.table)));
+            }
+            let mut batch = Vec::new();
+            for n in 0..head.rows {
+                let line = lines.next().ok_or_else(|| StoreError::Invalid(format!("备份文件不完整：表 {table} 只有 {n} 行")))??;
+                let row: e::Model = serde_json::from_str(&line).map_err(|err| StoreError::Invalid(format!("备份文件表 {table} 第 {} 行损坏：{err}", n + 1)))?;
+                batch.push(row.into_active_model());
+                if batch.len() == 200 {
+                    e::Entity::insert_many(std::mem::take(&mut batch)).exec(&txn).await?;
+                }
+            }
+            if !batch.is_empty() {
+                e::Entity::insert_many(batch).exec(&txn).await?;
+            }
+            counts.push((table, head.rows));
+        });
+        if backend == DbBackend::Postgres {
+            for table in TABLES {
+                if table == "settings" || table == "audit_head" {
+                    continue;
+                }
+                txn.execute_unprepared(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                ))
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        Ok(counts)
+    }
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Io(std::io::Error::other(e))
+}

@@ -1,0 +1,23 @@
+//! Industry chains (产业链) with their lead department.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "chains")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cluster_id: i64,
+    pub name: String,
+    pub lead_unit_id: i64,
+    pub sort: i32,
+    pub active: bool,
+    pub since_version_id: i64,
+    pub retired_version_id: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

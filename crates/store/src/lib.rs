@@ -1,0 +1,186 @@
+//! Database access for zhaoshang: entities, migrations and repositories over SQLite and
+//! PostgreSQL through one set of SeaORM queries. The only crate that knows SQL.
+
+pub mod audit;
+pub mod backup;
+pub mod entities;
+mod migration;
+pub mod passwords;
+pub mod profile;
+pub mod sessions;
+pub mod settings;
+pub mod test_support;
+pub mod units;
+pub mod users;
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+pub use migration::Migrator;
+pub use sea_orm::DatabaseConnection as Db;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库操作失败")]
+    Db(#[from] DbErr),
+    #[error("{0}")]
+    NotFound(String),
+    /// Input that breaks a rule; the message is for the user, in Chinese.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("无法连接数据库（{url}）：{reason}")]
+    Connect { url: String, reason: String },
+    #[error("文件读写失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is acting, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub unit_id: Option<i64>,
+    pub ip: String,
+}
+
+impl Who {
+    /// The command line or a background job acting on its own.
+    pub fn system(what: &str) -> Who {
+        Who { user_id: None, username: format!("system:{what}"), unit_id: None, ip: String::new() }
+    }
+}
+
+/// A handle on the database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects; for SQLite the file (and its folder) is created when missing and WAL,
+    /// foreign keys, a busy timeout and NORMAL synchronous mode are set on every connection.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        let fail = |reason: String| StoreError::Connect { url: redact(url), reason };
+        if let Some(path) = sqlite_path(url) {
+            if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| fail(format!("无法创建目录 {}：{e}", dir.display())))?;
+            }
+        }
+        let mut options = ConnectOptions::new(url.to_string());
+        options
+            .max_connections(max_connections.max(1))
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
+        Ok(Store { db })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Names of applied migrations, oldest first.
+    pub async fn schema_version(&self) -> Result<Vec<String>> {
+        let applied = Migrator::get_applied_migrations(&self.db).await?;
+        Ok(applied.iter().map(|m| m.name().to_string()).collect())
+    }
+
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        Ok(Migrator::get_pending_migrations(&self.db).await?.len())
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Connections open and idle in the pool, for /metrics.
+    pub fn pool_use(&self) -> (u32, usize) {
+        match self.backend() {
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
+    }
+
+    /// Begins a transaction that writes. Its first statement takes the audit chain's head row,
+    /// which serialises writers: SQLite takes its write lock at once (no failed lock upgrade
+    /// later), PostgreSQL locks the row until commit, so audit entries chain in commit order.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let txn = self.db.begin().await?;
+        txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await?;
+        Ok(txn)
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_table() {
+        let cases = [
+            ("postgres://zs:secret@db:5432/zs", "postgres://zs:***@db:5432/zs"),
+            ("postgres://postgres@127.0.0.1/test", "postgres://postgres@127.0.0.1/test"),
+            ("sqlite://data/zhaoshang.db", "sqlite://data/zhaoshang.db"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redact(url), expected);
+        }
+    }
+
+    #[test]
+    fn sqlite_path_table() {
+        assert_eq!(sqlite_path("sqlite://data/zs.db?mode=rwc").as_deref(), Some("data/zs.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! Schema migrations, the same on SQLite and PostgreSQL. Released migrations are never edited:
+//! a change is a new migration.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

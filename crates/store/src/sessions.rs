@@ -1,0 +1,90 @@
+//! Sign-in sessions in the database, so that several instances share them.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+use crate::entities::{session, user};
+use crate::passwords::{random_token, sha256_hex};
+use crate::{Result, Store};
+
+/// A new session: the cookie token (shown to the browser once, stored only as a hash).
+pub struct NewSession {
+    pub token: String,
+    pub session: session::Model,
+}
+
+impl Store {
+    pub async fn create_session(&self, user_id: i64, ip: &str, user_agent: &str) -> Result<NewSession> {
+        let token = random_token();
+        let now = Utc::now();
+        let session = session::ActiveModel {
+            token_hash: Set(sha256_hex(&token)),
+            user_id: Set(user_id),
+            csrf_token: Set(random_token()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            ip: Set(ip.chars().take(64).collect()),
+            user_agent: Set(user_agent.chars().take(255).collect()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(NewSession { token, session })
+    }
+
+    /// The live session behind a cookie token, with its user; expired sessions are removed.
+    pub async fn session_by_token(&self, token: &str, idle: Duration, absolute: Duration) -> Result<Option<(session::Model, user::Model)>> {
+        let Some(session) = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(sha256_hex(token)))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(user) = user::Entity::find_by_id(session.user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if now - session.last_seen_at > idle || now - session.created_at > absolute || !user.active {
+            session::Entity::delete_by_id(session.id).exec(&self.db).await?;
+            return Ok(None);
+        }
+        Ok(Some((session, user)))
+    }
+
+    /// Marks the session as used now; skipped when it was marked within the last minute.
+    pub async fn touch_session(&self, session: &session::Model) -> Result<()> {
+        let now = Utc::now();
+        if now - session.last_seen_at > Duration::seconds(60) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+                .filter(session::Column::Id.eq(session.id))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id: i64) -> Result<()> {
+        session::Entity::delete_by_id(id).exec(&self.db).await?;
+        Ok(())
+    }
+
+    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64> {
+        Ok(session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&self.db).await?.rows_affected)
+    }
+
+    /// Removes sessions past either timeout (a background job).
+    pub async fn purge_sessions(&self, idle: Duration, absolute: Duration) -> Result<u64> {
+        let now: DateTime<Utc> = Utc::now();
+        Ok(session::Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(session::Column::LastSeenAt.lt(now - idle))
+                    .add(session::Column::CreatedAt.lt(now - absolute)),
+            )
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+}

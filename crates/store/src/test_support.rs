@@ -1,0 +1,75 @@
+//! A fresh database per test: a temporary SQLite file by default, or a new PostgreSQL
+//! database on the server named by `ZS_TEST_DATABASE_URL`, dropped when the test ends.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sea_orm::{ConnectionTrait, Database};
+
+use crate::Store;
+
+pub struct TestDb {
+    pub url: String,
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    /// A migrated, empty database.
+    pub async fn new() -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag = format!("{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_micros() % 1_000_000_000);
+        let (url, cleanup) = match std::env::var("ZS_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(admin_url) => {
+                let name = format!("zs_t_{tag}");
+                let admin = Database::connect(admin_url.as_str()).await.expect("connect to ZS_TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                (format!("{base}/{name}"), Cleanup::Postgres { admin_url: admin_url.clone(), name })
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!("zs_t_{tag}.db"));
+                (format!("sqlite://{}", path.display()), Cleanup::Sqlite(path))
+            }
+        };
+        let store = Store::connect(&url, 8).await.expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        TestDb { url, store, cleanup }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; use a runtime of our own on another thread.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    rt.block_on(async {
+                        let admin = Database::connect(admin_url.as_str()).await.ok()?;
+                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                        admin.close().await.ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The home page: the user's unit and what is waiting for them.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::Utc;
+
+use domain::Role;
+
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::forms::Query;
+use crate::views::{self, Page};
+use crate::AppState;
+
+/// One thing the user should look at, with where to do it.
+struct Waiting {
+    text: String,
+    href: String,
+    action: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    roles: String,
+    last_login: String,
+    waiting: Vec<Waiting>,
+    gaps: usize,
+    chains: usize,
+    unit_users: usize,
+}
+
+pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Html<String>> {
+    let mut waiting = Vec::new();
+    let policy = &state.config.password;
+    if policy.rotation_days > 0 {
+        let left = policy.rotation_days - (Utc::now() - user.user.password_changed_at).num_days();
+        if left <= 14 {
+            waiting.push(Waiting { text: format!("您的密码将在 {} 天后到期", left.max(0)), href: "/account/password".into(), action: "修改密码" });
+        }
+    }
+    if user.has(Role::Admin) {
+        let locked = state.store.users(None, "").await?.into_iter().filter(|u| u.locked_until.is_some_and(|t| t > Utc::now())).count();
+        if locked > 0 {
+            waiting.push(Waiting { text: format!("{locked} 个账号因密码错误被锁定"), href: "/users?locked=1".into(), action: "查看" });
+        }
+    }
+    let tree = state.store.profile_tree().await?;
+    let chains = tree.iter().map(|c| c.chains.len()).sum();
+    let gaps = tree
+        .iter()
+        .flat_map(|c| &c.chains)
+        .filter(|h| !user.has(Role::Department) || user.has(Role::Bureau) || h.chain.lead_unit_id == user.unit.id)
+        .map(|h| count_gaps(&h.links))
+        .sum();
+    let unit_users = state.store.users(Some(user.unit.id), "").await?.len();
+    let page = HomePage {
+        page: Page::new(&state, &user, "首页", "home").with_flash(&q.get("done")),
+        roles: views::role_labels(&user.user.roles),
+        last_login: views::local_time_opt(&user.user.last_login_at),
+        waiting,
+        gaps,
+        chains,
+        unit_users,
+    };
+    Ok(Html(page.render()?))
+}
+
+fn count_gaps(links: &[store::profile::LinkNode]) -> usize {
+    links.iter().map(|l| usize::from(l.link.strength != "strong") + count_gaps(&l.children)).sum()
+}

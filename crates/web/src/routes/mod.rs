@@ -1,0 +1,127 @@
+//! Every route of the application, in one table. The route walk test reads `ROUTES` to prove
+//! that everything outside the public list refuses an anonymous request.
+
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::{AppState, auth, headers, metrics};
+
+mod account;
+mod api;
+mod assets;
+mod audit;
+mod home;
+mod ops;
+mod profile;
+mod session;
+mod units;
+mod users;
+
+/// (method, path) of every route; `{id}` stands for a record id.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/assets/{file}"),
+    ("GET", "/"),
+    ("GET", "/account"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("POST", "/account/sign-out-everywhere"),
+    ("GET", "/units"),
+    ("GET", "/units/new"),
+    ("POST", "/units/new"),
+    ("GET", "/units/{id}"),
+    ("GET", "/units/{id}/edit"),
+    ("POST", "/units/{id}/edit"),
+    ("GET", "/users"),
+    ("GET", "/users/new"),
+    ("POST", "/users/new"),
+    ("GET", "/users/{id}"),
+    ("GET", "/users/{id}/edit"),
+    ("POST", "/users/{id}/edit"),
+    ("POST", "/users/{id}/reset-password"),
+    ("POST", "/users/{id}/lock"),
+    ("POST", "/users/{id}/unlock"),
+    ("GET", "/profile"),
+    ("GET", "/profile/links/{id}/edit"),
+    ("POST", "/profile/links/{id}/edit"),
+    ("POST", "/profile/links/{id}/retire"),
+    ("GET", "/profile/chains/{id}/links/new"),
+    ("POST", "/profile/chains/{id}/links/new"),
+    ("GET", "/audit"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/users/{id}"),
+];
+
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/assets/{file}", get(assets::asset))
+        .route("/", get(home::home))
+        .route("/account", get(account::account))
+        .route("/account/password", get(account::password_page).post(account::change_password))
+        .route("/account/sign-out-everywhere", post(account::sign_out_everywhere))
+        .route("/units", get(units::list))
+        .route("/units/new", get(units::new_page).post(units::create))
+        .route("/units/{id}", get(units::show))
+        .route("/units/{id}/edit", get(units::edit_page).post(units::update))
+        .route("/users", get(users::list))
+        .route("/users/new", get(users::new_page).post(users::create))
+        .route("/users/{id}", get(users::show))
+        .route("/users/{id}/edit", get(users::edit_page).post(users::update))
+        .route("/users/{id}/reset-password", post(users::reset_password))
+        .route("/users/{id}/lock", post(users::lock))
+        .route("/users/{id}/unlock", post(users::unlock))
+        .route("/profile", get(profile::tree))
+        .route("/profile/links/{id}/edit", get(profile::edit_link_page).post(profile::update_link))
+        .route("/profile/links/{id}/retire", post(profile::retire_link))
+        .route("/profile/chains/{id}/links/new", get(profile::new_link_page).post(profile::create_link))
+        .route("/audit", get(audit::list))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/units", get(api::units))
+        .route("/api/v1/users/{id}", get(api::user))
+        .fallback(not_found);
+
+    routes
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(middleware::from_fn(auth::api_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+        .with_state(state)
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::NotFound("没有这个页面".into())
+}
+
+/// Request ids: a random prefix per process and a counter, enough to find a request in the logs.
+#[derive(Clone, Default)]
+struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _req: &axum::http::Request<B>) -> Option<RequestId> {
+        use std::sync::LazyLock;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static PREFIX: LazyLock<String> = LazyLock::new(|| store::passwords::random_token()[..8].to_string());
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = format!("{}-{}", *PREFIX, NEXT.fetch_add(1, Ordering::Relaxed));
+        id.parse().ok().map(RequestId::new)
+    }
+}

@@ -1,0 +1,171 @@
+//! Page furniture shared by every page: the layout context (user, unit, navigation by role,
+//! demo banner, CSRF token, flash message) and small formatting helpers.
+
+use askama::Template;
+use chrono::{DateTime, FixedOffset, Utc};
+
+use domain::Role;
+
+use crate::auth::CurrentUser;
+use crate::AppState;
+
+/// One entry of the navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub label: &'static str,
+    /// One character shown in the phone's bottom bar.
+    pub glyph: &'static str,
+    pub group: &'static str,
+    /// Whether a group heading goes above this item.
+    pub starts_group: bool,
+}
+
+/// What the layout needs on every signed-in page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub active: &'static str,
+    pub demo: bool,
+    pub csrf: String,
+    pub display_name: String,
+    pub unit_name: String,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<String>,
+}
+
+impl Page {
+    pub fn new(state: &AppState, user: &CurrentUser, title: impl Into<String>, active: &'static str) -> Page {
+        Page {
+            title: title.into(),
+            active,
+            demo: state.demo,
+            csrf: user.csrf.clone(),
+            display_name: user.user.display_name.clone(),
+            unit_name: user.unit.name.clone(),
+            nav: navigation(user),
+            flash: None,
+        }
+    }
+
+    /// Shows the message that a redirect asked for with `?done=…`.
+    pub fn with_flash(mut self, code: &str) -> Page {
+        self.flash = flash_text(code).map(str::to_string);
+        self
+    }
+
+    pub fn is_active(&self, key: &str) -> bool {
+        self.active == key
+    }
+
+    /// The bottom bar on a phone: at most five destinations, 我的 always last.
+    pub fn tabs(&self) -> Vec<&NavItem> {
+        let mut tabs: Vec<&NavItem> = self.nav.iter().filter(|n| n.key != "account").take(4).collect();
+        if let Some(me) = self.nav.iter().find(|n| n.key == "account") {
+            tabs.push(me);
+        }
+        tabs
+    }
+}
+
+fn flash_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "已保存",
+        "created" => "已创建",
+        "password" => "密码已修改",
+        "reset" => "已重置密码，请把新密码当面或电话告知本人",
+        "locked" => "账号已锁定",
+        "unlocked" => "账号已解锁",
+        "signed_out_others" => "已退出您在其他设备上的登录",
+        "retired" => "环节已停用，历史记录保留",
+        _ => return None,
+    })
+}
+
+/// Navigation fitted to the user's roles (DESIGN §6).
+pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
+    let admin = user.has(Role::Admin);
+    let bureau = user.has(Role::Bureau);
+    let mut nav = vec![NavItem { key: "home", href: "/", label: "首页", glyph: "首", group: "工作台", starts_group: false }];
+    nav.push(NavItem { key: "profile", href: "/profile", label: "产业链", glyph: "链", group: "工作台", starts_group: false });
+    nav.push(NavItem { key: "units", href: "/units", label: "单位", glyph: "位", group: "管理", starts_group: false });
+    let users_label = if admin || bureau || user.has(Role::Leader) { "用户" } else { "本单位人员" };
+    nav.push(NavItem { key: "users", href: "/users", label: users_label, glyph: "人", group: "管理", starts_group: false });
+    if admin || bureau {
+        nav.push(NavItem { key: "audit", href: "/audit", label: "审计日志", glyph: "审", group: "管理", starts_group: false });
+    }
+    nav.push(NavItem { key: "account", href: "/account", label: "我的", glyph: "我", group: "个人", starts_group: false });
+    let mut previous = "";
+    for item in &mut nav {
+        item.starts_group = item.group != previous;
+        previous = item.group;
+    }
+    nav
+}
+
+/// ` selected` when an option's value is the current one.
+pub fn selected(current: &str, option: &str) -> &'static str {
+    if current == option { " selected" } else { "" }
+}
+
+pub fn role_labels(roles: &str) -> String {
+    Role::parse_list(roles).unwrap_or_default().iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+}
+
+/// Instants in China Standard Time, as 2026-11-27 08:30.
+pub fn local_time(at: &DateTime<Utc>) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn local_time_opt(at: &Option<DateTime<Utc>>) -> String {
+    at.as_ref().map(local_time).unwrap_or_else(|| "—".into())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+    pub status: u16,
+}
+
+impl ErrorPage {
+    pub fn to_html(&self) -> String {
+        self.render().unwrap_or_else(|_| format!("<!doctype html><title>错误</title><p>{}</p>", self.status))
+    }
+}
+
+/// Escapes text for HTML (for the few fragments built in Rust, such as nested trees).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_table() {
+        assert_eq!(escape("<script>alert('x')</script>&"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
+        assert_eq!(escape("机载设备"), "机载设备");
+    }
+
+    #[test]
+    fn times_are_shown_in_china_time() {
+        let at = DateTime::parse_from_rfc3339("2026-11-27T00:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(local_time(&at), "2026-11-27 08:30");
+    }
+}

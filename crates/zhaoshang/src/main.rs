@@ -1,0 +1,313 @@
+//! The zhaoshang binary: serve the site, make the demo, run migrations, manage accounts,
+//! load the city profile, back up and restore, verify the audit chain, generate data.
+
+mod demo;
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use domain::Role;
+use store::{Store, Who, passwords};
+use web::{Application, Config};
+
+#[derive(Parser)]
+#[command(name = "zhaoshang", version, about = "招商 · 投资促进工作平台 (investment promotion for a city bureau)")]
+struct Cli {
+    /// 数据库地址 Database URL (sqlite://FILE or postgres://…); overrides the config file.
+    #[arg(long, global = true, env = "ZS__DATABASE__URL")]
+    database_url: Option<String>,
+    /// 配置文件 TOML config file.
+    #[arg(long, global = true, env = "ZS_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动服务 Serve the web site.
+    Serve {
+        /// 监听地址 Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        /// 启动前升级 PostgreSQL 数据库结构 Migrate a PostgreSQL database first (SQLite always migrates).
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// 演示：新建演示数据库并启动 Make (or reuse) a demo database and serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// 演示数据目录 Folder of the demo database.
+        #[arg(long, default_value = "demo-data")]
+        data: PathBuf,
+        /// 删除已有演示数据重新生成 Start over.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// 升级数据库结构 Apply pending migrations.
+    Migrate,
+    /// 账号管理 Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// 产业链配置 City profile.
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+    /// 在线备份 Online, consistent backup to a file.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// 从备份恢复 Restore a backup into an empty database.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// 覆盖非空数据库 Overwrite a database that has data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// 审计日志 Audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// 生成合成数据 Generate a deterministic synthetic data set.
+    Gen {
+        #[arg(long, value_enum, default_value = "demo")]
+        scale: generate::Scale,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// 新建账号（打印初始密码）Add an account; prints its first password.
+    Add {
+        username: String,
+        /// 单位代码 Unit code, e.g. 610703.
+        #[arg(long)]
+        unit: String,
+        /// 角色 Roles, comma-separated: admin, bureau, leader, unit_head, officer, department, viewer.
+        #[arg(long, default_value = "officer")]
+        role: String,
+        /// 姓名 Display name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "")]
+        phone: String,
+    },
+    /// 重置密码（打印新密码）Reset a password; prints the new one.
+    Passwd { username: String },
+    /// 锁定 Lock an account.
+    Lock { username: String },
+    /// 解锁 Unlock an account.
+    Unlock { username: String },
+    /// 列出账号 List accounts.
+    List {
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// 加载新版本配置 Load a profile file as a new version.
+    Load { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// 校验哈希链 Verify the hash chain; exit 1 if broken.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    // ZS__DATABASE__URL is read by clap into --database-url as well; both land in the same place.
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(url) = &cli.database_url {
+        config.database.url = url.clone();
+    }
+    Ok(config)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    Ok(Store::connect(&config.database.url, config.database.max_connections).await?)
+}
+
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = load_config(&cli)?;
+    init_logging(&config);
+    let cli_who = Who::system("cli");
+    match cli.command {
+        Command::Serve { bind, migrate } => {
+            if let Some(bind) = bind {
+                config.server.bind = bind;
+            }
+            let store = open(&config).await?;
+            if migrate || is_sqlite(&config.database.url) {
+                store.migrate().await.context("数据库结构升级失败")?;
+            } else if store.pending_migrations().await? > 0 {
+                bail!("数据库结构需要升级：请先运行 `zhaoshang migrate`（或 serve --migrate）");
+            }
+            serve(config, store).await?;
+        }
+        Command::Demo { bind, data, reset } => {
+            config.server.bind = bind;
+            let store = demo::prepare(&mut config, &data, reset).await?;
+            serve(config, store).await?;
+        }
+        Command::Migrate => {
+            let store = open(&config).await?;
+            let pending = store.pending_migrations().await?;
+            store.migrate().await.context("数据库结构升级失败")?;
+            println!("已应用 {pending} 个迁移；当前结构：{}", store.schema_version().await?.join(", "));
+        }
+        Command::User { action } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            user_command(&store, &cli_who, action).await?;
+        }
+        Command::Profile { action: ProfileAction::Load { file } } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let report = store.load_profile(&cli_who, &text).await?;
+            println!(
+                "已加载配置版本 #{}：单位新增 {}、更新 {}；集群 {}、产业链 {}、环节 {}；停用 {}",
+                report.version_id, report.units_added, report.units_updated, report.clusters, report.chains, report.links, report.retired
+            );
+        }
+        Command::Backup { to } => {
+            let store = open(&config).await?;
+            let counts = store.backup_to(&to).await?;
+            let rows: u64 = counts.iter().map(|(_, n)| n).sum();
+            println!("备份完成：{}（{} 张表，{rows} 行）", to.display(), counts.len());
+        }
+        Command::Restore { from, force } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            let counts = store.restore_from(&from, force).await?;
+            let rows: u64 = counts.iter().map(|(_, n)| n).sum();
+            println!("恢复完成：{} 张表，{rows} 行", counts.len());
+            let check = store::audit::verify(&store).await?;
+            if let Some((seq, _, why)) = check.broken {
+                bail!("恢复后审计链校验失败：序号 {seq}：{why}");
+            }
+        }
+        Command::Audit { action: AuditAction::Verify } => {
+            let store = open(&config).await?;
+            let check = store::audit::verify(&store).await?;
+            match check.broken {
+                None => println!("审计链完整：已校验 {} 条记录", check.checked),
+                Some((seq, id, why)) => {
+                    println!("审计链被破坏：第一条问题记录序号 {seq}（id {id}）：{why}；此前 {} 条完好", check.checked);
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::Gen { scale } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            let report = generate::generate(&store, scale).await?;
+            println!("{report}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
+    let app = Application::build(config, store).await.context("无法监听地址")?;
+    tracing::info!(port = app.port(), "serving");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn user_command(store: &Store, who: &Who, action: UserAction) -> anyhow::Result<()> {
+    let find = |username: String| async move {
+        store.user_by_name(&username).await?.with_context(|| format!("没有用户「{username}」"))
+    };
+    match action {
+        UserAction::Add { username, unit, role, name, phone } => {
+            let unit = store.unit_by_code(&unit).await?.with_context(|| format!("没有代码为「{unit}」的单位"))?;
+            let roles = Role::parse_list(&role).map_err(anyhow::Error::msg)?;
+            let password = passwords::random_password();
+            let new = store::users::NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username: username.to_lowercase(),
+                phone,
+                unit_id: unit.id,
+                roles,
+                password_hash: passwords::hash(&password),
+                must_change_password: true,
+            };
+            let user = store.create_user(who, new).await?;
+            println!("已创建 {}（{}），初始密码：{password}（首次登录须修改）", user.username, unit.name);
+        }
+        UserAction::Passwd { username } => {
+            let user = find(username).await?;
+            let password = passwords::random_password();
+            store.set_password(who, user.id, passwords::hash(&password), true, None).await?;
+            println!("{} 的新密码：{password}（登录后须修改）", user.username);
+        }
+        UserAction::Lock { username } => {
+            let user = find(username).await?;
+            store.set_locked(who, user.id, Some(chrono::Utc::now() + chrono::Duration::days(3650))).await?;
+            println!("已锁定 {}", user.username);
+        }
+        UserAction::Unlock { username } => {
+            let user = find(username).await?;
+            store.set_locked(who, user.id, None).await?;
+            println!("已解锁 {}", user.username);
+        }
+        UserAction::List { unit } => {
+            let unit_id = match unit {
+                Some(code) => Some(store.unit_by_code(&code).await?.with_context(|| format!("没有代码为「{code}」的单位"))?.id),
+                None => None,
+            };
+            let units = store.units().await?;
+            for u in store.users(unit_id, "").await? {
+                let unit_name = units.iter().find(|x| x.id == u.unit_id).map_or("", |x| x.name.as_str());
+                let locked = if u.locked_until.is_some_and(|t| t > chrono::Utc::now()) { " [锁定]" } else { "" };
+                let inactive = if u.active { "" } else { " [停用]" };
+                println!("{}\t{}\t{}\t{}{locked}{inactive}", u.username, u.display_name, unit_name, u.roles);
+            }
+        }
+    }
+    Ok(())
+}
