@@ -73,3 +73,18 @@ impl Drop for TestDb {
         }
     }
 }
+
+impl TestDb {
+    /// Moves every session's last request and sign-in back in time, to test the timeouts.
+    pub async fn backdate_sessions(&self, last_seen_ago: chrono::Duration, signed_in_ago: chrono::Duration) {
+        use crate::entities::session;
+        use sea_orm::{EntityTrait, sea_query::Expr};
+        let now = chrono::Utc::now();
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now - last_seen_ago))
+            .col_expr(session::Column::CreatedAt, Expr::value(now - signed_in_ago))
+            .exec(&self.store.db)
+            .await
+            .expect("backdate sessions");
+    }
+}

@@ -1,0 +1,249 @@
+//! The data layer on a real database (SQLite, or PostgreSQL with ZS_TEST_DATABASE_URL):
+//! migrations, the audit chain, backup and restore, profile versions.
+
+use domain::Role;
+use sea_orm::{ConnectionTrait, DbBackend};
+use store::audit::{self, Event};
+use store::test_support::TestDb;
+use store::users::NewUser;
+use store::{Store, Who};
+
+const PROFILE: &str = include_str!("../../../profiles/hanzhong.toml");
+
+fn who() -> Who {
+    Who { user_id: None, username: "test".into(), unit_id: None, ip: "127.0.0.1".into() }
+}
+
+async fn with_data(store: &Store) {
+    store.load_profile(&who(), PROFILE).await.unwrap();
+    let unit = store.unit_by_code("610703").await.unwrap().unwrap();
+    for name in ["zhang", "li"] {
+        store
+            .create_user(
+                &who(),
+                NewUser {
+                    username: name.into(),
+                    display_name: format!("{name} 先生"),
+                    phone: "13900000000".into(),
+                    unit_id: unit.id,
+                    roles: vec![Role::Officer],
+                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+                    must_change_password: true,
+                },
+            )
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn migrations_run_from_empty_and_again_without_change() {
+    let db = TestDb::new().await;
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation"]);
+    assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
+    db.store.migrate().await.unwrap();
+    assert!(db.store.is_empty().await.unwrap());
+    // Down and up again: the migration is reversible.
+    use sea_orm_migration::MigratorTrait;
+    store::Migrator::down(&db.store.db, None).await.unwrap();
+    assert_eq!(db.store.pending_migrations().await.unwrap(), 1);
+    db.store.migrate().await.unwrap();
+    with_data(&db.store).await;
+}
+
+#[tokio::test]
+async fn the_audit_chain_verifies_and_finds_a_tampered_row() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    for i in 0..5 {
+        store.audit(&who(), Event::new("read", "user", i).detail(format!("第 {i} 次"))).await.unwrap();
+    }
+    let check = audit::verify(store).await.unwrap();
+    assert_eq!(check, audit::Verification { checked: 5, broken: None });
+
+    // The database itself refuses to update an audit row.
+    let refused = store.db.execute_unprepared("UPDATE audit_events SET detail = 'x' WHERE seq = 3").await;
+    assert!(refused.is_err(), "audit rows are append-only");
+
+    // Someone with direct access removes the guard and edits a row.
+    let drop_guard = match store.backend() {
+        DbBackend::Postgres => "DROP TRIGGER audit_events_no_update ON audit_events",
+        _ => "DROP TRIGGER audit_events_no_update",
+    };
+    store.db.execute_unprepared(drop_guard).await.unwrap();
+    store.db.execute_unprepared("UPDATE audit_events SET detail = '无事发生' WHERE seq = 3").await.unwrap();
+    let check = audit::verify(store).await.unwrap();
+    let (seq, _, why) = check.broken.expect("tampering is found");
+    assert_eq!(seq, 3);
+    assert!(why.contains("篡改"), "{why}");
+    assert_eq!(check.checked, 2);
+}
+
+#[tokio::test]
+async fn a_deleted_audit_row_breaks_the_chain() {
+    let db = TestDb::new().await;
+    for i in 0..4 {
+        db.store.audit(&who(), Event::new("read", "unit", i)).await.unwrap();
+    }
+    db.store.db.execute_unprepared("DELETE FROM audit_events WHERE seq = 2").await.unwrap();
+    let (seq, _, why) = audit::verify(&db.store).await.unwrap().broken.unwrap();
+    assert_eq!(seq, 2);
+    assert!(why.contains("缺少序号 2"), "{why}");
+    // Deleting the newest row is found too.
+    let db = TestDb::new().await;
+    for i in 0..3 {
+        db.store.audit(&who(), Event::new("read", "unit", i)).await.unwrap();
+    }
+    db.store.db.execute_unprepared("DELETE FROM audit_events WHERE seq = 3").await.unwrap();
+    assert!(audit::verify(&db.store).await.unwrap().broken.is_some());
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_the_chain_whole() {
+    let db = TestDb::new().await;
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                store.audit(&who(), Event::new("write", "unit", format!("{t}-{i}"))).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let check = audit::verify(&db.store).await.unwrap();
+    assert_eq!(check, audit::Verification { checked: 80, broken: None });
+}
+
+#[tokio::test]
+async fn pruning_past_retention_keeps_the_chain_verifiable() {
+    let db = TestDb::new().await;
+    for i in 0..3 {
+        db.store.audit(&who(), Event::new("read", "unit", i)).await.unwrap();
+    }
+    // Nothing is old enough yet.
+    assert_eq!(audit::prune(&db.store, 180).await.unwrap(), 0);
+    assert_eq!(audit::verify(&db.store).await.unwrap().checked, 3);
+}
+
+fn without_header(backup: &str) -> Vec<String> {
+    backup.lines().skip(1).map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn backup_then_restore_gives_identical_rows() {
+    let source = TestDb::new().await;
+    with_data(&source.store).await;
+    let dir = std::env::temp_dir();
+    let first = dir.join(format!("zs_backup_{}_{}.jsonl", std::process::id(), source.is_postgres()));
+    let counts = source.store.backup_to(&first).await.unwrap();
+    assert!(counts.iter().any(|(t, n)| t == "units" && *n == 30), "{counts:?}");
+
+    let target = TestDb::new().await;
+    let restored = target.store.restore_from(&first, false).await.unwrap();
+    assert_eq!(restored, counts);
+    let second = dir.join(format!("zs_backup_{}_{}_again.jsonl", std::process::id(), source.is_postgres()));
+    target.store.backup_to(&second).await.unwrap();
+    let a = std::fs::read_to_string(&first).unwrap();
+    let b = std::fs::read_to_string(&second).unwrap();
+    assert_eq!(without_header(&a), without_header(&b), "every row of every table is the same");
+    assert_eq!(audit::verify(&target.store).await.unwrap().broken, None);
+
+    // New rows after a restore get fresh ids (sequences were moved past the restored rows).
+    with_more(&target.store).await;
+
+    // A database with data is not overwritten without --force.
+    let refused = target.store.restore_from(&first, false).await.unwrap_err();
+    assert!(refused.to_string().contains("--force"), "{refused}");
+    target.store.restore_from(&first, true).await.unwrap();
+    std::fs::remove_file(first).ok();
+    std::fs::remove_file(second).ok();
+}
+
+async fn with_more(store: &Store) {
+    let unit = store.unit_by_code("610722").await.unwrap().unwrap();
+    store
+        .create_user(
+            &who(),
+            NewUser {
+                username: "wang".into(),
+                display_name: "王".into(),
+                phone: String::new(),
+                unit_id: unit.id,
+                roles: vec![Role::Officer],
+                password_hash: "x".into(),
+                must_change_password: true,
+            },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_broken_backup_file_is_refused_and_changes_nothing() {
+    let source = TestDb::new().await;
+    with_data(&source.store).await;
+    let path = std::env::temp_dir().join(format!("zs_backup_broken_{}_{}.jsonl", std::process::id(), source.is_postgres()));
+    source.store.backup_to(&path).await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let truncated: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
+    std::fs::write(&path, truncated).unwrap();
+    let target = TestDb::new().await;
+    let err = target.store.restore_from(&path, false).await.unwrap_err();
+    assert!(err.to_string().contains("不完整"), "{err}");
+    assert!(target.store.is_empty().await.unwrap(), "the failed restore left nothing behind");
+    std::fs::write(&path, "hello").unwrap();
+    assert!(target.store.restore_from(&path, false).await.unwrap_err().to_string().contains("不是 zhaoshang 的备份文件"));
+    std::fs::remove_file(path).ok();
+}
+
+#[tokio::test]
+async fn backup_while_writers_run_is_consistent() {
+    let source = TestDb::new().await;
+    with_data(&source.store).await;
+    let writer = {
+        let store = source.store.clone();
+        tokio::spawn(async move {
+            for i in 0..200 {
+                store.audit(&who(), Event::new("write", "unit", i)).await.unwrap();
+            }
+        })
+    };
+    let path = std::env::temp_dir().join(format!("zs_backup_live_{}_{}.jsonl", std::process::id(), source.is_postgres()));
+    source.store.backup_to(&path).await.unwrap();
+    writer.await.unwrap();
+    let target = TestDb::new().await;
+    target.store.restore_from(&path, false).await.unwrap();
+    assert_eq!(audit::verify(&target.store).await.unwrap().broken, None, "the snapshot's chain is whole");
+    std::fs::remove_file(path).ok();
+}
+
+#[tokio::test]
+async fn loading_a_new_profile_version_keeps_the_old_one() {
+    let db = TestDb::new().await;
+    let first = db.store.load_profile(&who(), PROFILE).await.unwrap();
+    assert_eq!(first.units_added, 30);
+    let before = db.store.profile_tree().await.unwrap();
+    let chains_before: usize = before.iter().map(|c| c.chains.len()).sum();
+
+    // The next year's profile drops 出版印刷 and gives 航空装备 a new link.
+    let next = PROFILE.replacen("version = \"2024\"", "version = \"2025\"", 1).replacen("name = \"出版印刷\"", "name = \"数字出版\"", 1);
+    assert_ne!(next, PROFILE);
+    let second = db.store.load_profile(&who(), &next).await.unwrap();
+    assert_eq!(second.units_added, 0);
+    assert_eq!(second.units_updated, 30);
+    assert!(second.retired >= 1, "{second:?}");
+    let after = db.store.profile_tree().await.unwrap();
+    let names: Vec<&str> = after.iter().flat_map(|c| &c.chains).map(|h| h.chain.name.as_str()).collect();
+    assert!(names.contains(&"数字出版") && !names.contains(&"出版印刷"));
+    assert_eq!(after.iter().map(|c| c.chains.len()).sum::<usize>(), chains_before);
+    assert_eq!(db.store.profile_versions().await.unwrap().len(), 2);
+
+    // A broken profile changes nothing and says why.
+    let broken = PROFILE.replacen("lead = \"gxj\"", "lead = \"nobody\"", 1);
+    let err = db.store.load_profile(&who(), &broken).await.unwrap_err().to_string();
+    assert!(err.contains("牵头部门「nobody」"), "{err}");
+    assert_eq!(db.store.profile_versions().await.unwrap().len(), 2);
+}
