@@ -78,6 +78,42 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     Ok(Html(page.render()?))
 }
 
+/// The audit log's action codes, as the page shows them.
+pub const ACTIONS: [(&str, &str); 15] = [
+    ("login", "登录"),
+    ("logout", "退出"),
+    ("logout_everywhere", "退出所有设备"),
+    ("read", "查看"),
+    ("write", "修改"),
+    ("create", "新建"),
+    ("update", "修改记录"),
+    ("retire", "停用"),
+    ("csrf", "跨站请求"),
+    ("change_password", "修改密码"),
+    ("reset_password", "重置密码"),
+    ("lock", "锁定"),
+    ("unlock", "解锁"),
+    ("load", "加载配置"),
+    ("reset", "重置"),
+];
+
+pub fn action_label(action: &str) -> String {
+    ACTIONS.iter().find(|(c, _)| *c == action).map_or_else(|| action.to_string(), |(_, l)| l.to_string())
+}
+
+pub fn entity_label(entity: &str) -> &str {
+    match entity {
+        "user" => "账号",
+        "unit" => "单位",
+        "link" => "环节",
+        "chain" => "产业链",
+        "profile" => "产业链配置",
+        "audit" => "审计日志",
+        "request" => "请求",
+        other => other,
+    }
+}
+
 pub fn outcome_label(outcome: &str) -> &'static str {
     match outcome {
         "ok" => "成功",

@@ -66,7 +66,7 @@ fn links_html(nodes: &[LinkNode], editable: bool, out: &mut String) {
             label = strength_label(&l.strength),
         ));
         if !l.industry_codes.is_empty() {
-            out.push_str(&format!(" <span class=\"mono muted\">{}</span>", escape(&l.industry_codes)));
+            out.push_str(&format!(" <span class=\"mono muted\">{}</span>", escape(&l.industry_codes.replace(',', " "))));
         }
         if editable {
             out.push_str(&format!(" <a class=\"btn-link btn-small\" href=\"/profile/links/{}/edit\">修改</a>", l.id));
