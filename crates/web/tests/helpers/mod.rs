@@ -13,7 +13,7 @@ use store::{Store, Who};
 use web::{Application, Config};
 
 pub const PASSWORD: &str = "Hanzhong#2026";
-pub const PROFILE: &str = include_str!("../../../profiles/hanzhong.toml");
+pub const PROFILE: &str = include_str!("../../../../profiles/hanzhong.toml");
 
 pub fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
