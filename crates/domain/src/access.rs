@@ -95,6 +95,28 @@ impl Actor {
     }
 }
 
+/// Which units' records a list may show to an actor: the list counterpart of `Actor::may`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    /// Records of this unit only.
+    Unit(i64),
+    /// Records of this unit, and records tied to chains this unit leads (departments).
+    UnitAndLedChains(i64),
+}
+
+impl Actor {
+    pub fn visibility(&self) -> Visibility {
+        if self.has(Role::Admin) || self.has(Role::Bureau) || self.has(Role::Leader) {
+            Visibility::All
+        } else if self.has(Role::Department) {
+            Visibility::UnitAndLedChains(self.unit_id)
+        } else {
+            Visibility::Unit(self.unit_id)
+        }
+    }
+}
+
 fn power_label(power: Power) -> &'static str {
     match power {
         Power::ManageUsers => "管理用户",
@@ -156,6 +178,24 @@ mod tests {
         let viewer = actor(&[Role::Viewer]);
         assert_eq!(viewer.may(Access::Write, Owner::unit(OWN)).unwrap_err().reason, "您的角色只能查看，不能修改");
         assert_eq!(officer.can(Power::ManageUsers).unwrap_err().reason, "您的角色无权管理用户");
+    }
+
+    #[test]
+    fn list_visibility_agrees_with_record_access() {
+        let cases: &[(&[Role], Visibility)] = &[
+            (&[Role::Admin], Visibility::All),
+            (&[Role::Leader], Visibility::All),
+            (&[Role::Officer], Visibility::Unit(OWN)),
+            (&[Role::UnitHead, Role::Department], Visibility::UnitAndLedChains(OWN)),
+            (&[Role::Viewer], Visibility::Unit(OWN)),
+        ];
+        for (roles, expected) in cases {
+            let a = actor(roles);
+            assert_eq!(a.visibility(), *expected, "{roles:?}");
+            // A record the list would show is one `may` lets the actor read.
+            let other = Owner::unit(OTHER);
+            assert_eq!(a.may(Access::Read, other).is_ok(), *expected == Visibility::All, "{roles:?}");
+        }
     }
 
     #[test]

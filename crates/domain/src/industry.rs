@@ -65,6 +65,18 @@ pub fn lineage(code: &str) -> Vec<&'static Industry> {
     chain
 }
 
+/// Codes whose code starts with, or whose name contains, what was typed; 小类 first.
+pub fn search(query: &str, limit: usize) -> Vec<&'static Industry> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<&'static Industry> = INDUSTRIES.values().filter(|i| i.code.starts_with(q) || i.name.contains(q)).collect();
+    found.sort_by(|a, b| b.level.cmp(&a.level).then(a.code.cmp(b.code)));
+    found.truncate(limit);
+    found
+}
+
 pub fn count() -> usize {
     INDUSTRIES.len()
 }
@@ -94,6 +106,15 @@ mod tests {
         }
         assert_eq!(lookup("3741").unwrap().name, "飞机制造");
         assert_eq!(lookup("3741").unwrap().level, IndustryLevel::Class);
+    }
+
+    #[test]
+    fn search_by_name_or_code() {
+        let codes: Vec<&str> = search("飞机", 10).iter().map(|i| i.code).collect();
+        assert!(codes.contains(&"3741"), "{codes:?}");
+        assert_eq!(search("3741", 5)[0].code, "3741");
+        assert!(search("", 5).is_empty());
+        assert!(search("茶", 50).iter().any(|i| i.name.contains("茶")));
     }
 
     #[test]

@@ -35,6 +35,9 @@ struct TableHead {
     rows: u64,
 }
 
+/// Columns that point at a row of their own table.
+const SELF_REFERENCES: [(&str, &str); 3] = [("units", "parent_id"), ("links", "parent_id"), ("enterprises", "merged_into_id")];
+
 /// Rows per table written or restored.
 pub type Counts = Vec<(String, u64)>;
 
@@ -49,14 +52,23 @@ macro_rules! each_table {
         { use cluster as $entity; $body }
         { use chain as $entity; $body }
         { use link as $entity; $body }
+        { use enterprise as $entity; $body }
+        { use contact as $entity; $body }
+        { use target as $entity; $body }
+        { use target_link as $entity; $body }
+        { use follow_up as $entity; $body }
+        { use attachment as $entity; $body }
+        { use saved_view as $entity; $body }
         { use audit_event as $entity; $body }
         { use audit_head as $entity; $body }
     }};
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 10] = [
-    "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links", "audit_events", "audit_head",
+const TABLES: [&str; 17] = [
+    "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
+    "enterprises", "contacts", "targets", "target_links", "follow_ups", "attachments", "saved_views",
+    "audit_events", "audit_head",
 ];
 
 impl Store {
@@ -130,8 +142,14 @@ impl Store {
         let txn = self.db.begin().await?;
         txn.execute_unprepared("DELETE FROM sessions").await?;
         for table in TABLES.iter().rev() {
-            if *table == "units" || *table == "links" {
-                txn.execute_unprepared(&format!("UPDATE {table} SET parent_id = NULL")).await?;
+            // Self-references first, so rows can go in any order.
+            let unlink = match *table {
+                "units" | "links" => Some(format!("UPDATE {table} SET parent_id = NULL")),
+                "enterprises" => Some("UPDATE enterprises SET merged_into_id = NULL".to_string()),
+                _ => None,
+            };
+            if let Some(sql) = unlink {
+                txn.execute_unprepared(&sql).await?;
             }
             txn.execute_unprepared(&format!("DELETE FROM {table}")).await?;
         }
@@ -146,9 +164,23 @@ impl Store {
                 return Err(StoreError::Invalid(format!("备份文件顺序不符：应为表 {table}，实为 {}", head.table)));
             }
             let mut batch = Vec::new();
+            let self_ref = SELF_REFERENCES.iter().find(|(t, _)| *t == table).map(|(_, c)| *c);
+            let mut deferred: Vec<(i64, i64)> = Vec::new();
             for n in 0..head.rows {
                 let line = lines.next().ok_or_else(|| StoreError::Invalid(format!("备份文件不完整：表 {table} 只有 {n} 行")))??;
-                let row: e::Model = serde_json::from_str(&line).map_err(|err| StoreError::Invalid(format!("备份文件表 {table} 第 {} 行损坏：{err}", n + 1)))?;
+                let broken = |err: serde_json::Error| StoreError::Invalid(format!("备份文件表 {table} 第 {} 行损坏：{err}", n + 1));
+                let mut value: serde_json::Value = serde_json::from_str(&line).map_err(broken)?;
+                // A row may point at a later row of its own table: set the link after all are in.
+                if let Some(column) = self_ref {
+                    let id = value.get("id").and_then(serde_json::Value::as_i64);
+                    if let (Some(id), Some(target)) = (id, value.get_mut(column)) {
+                        if let Some(to) = target.as_i64() {
+                            deferred.push((id, to));
+                            *target = serde_json::Value::Null;
+                        }
+                    }
+                }
+                let row: e::Model = serde_json::from_value(value).map_err(broken)?;
                 batch.push(row.into_active_model());
                 if batch.len() == 200 {
                     e::Entity::insert_many(std::mem::take(&mut batch)).exec(&txn).await?;
@@ -157,11 +189,16 @@ impl Store {
             if !batch.is_empty() {
                 e::Entity::insert_many(batch).exec(&txn).await?;
             }
+            if let Some(column) = self_ref {
+                for (id, to) in deferred {
+                    txn.execute_unprepared(&format!("UPDATE {table} SET {column} = {to} WHERE id = {id}")).await?;
+                }
+            }
             counts.push((table, head.rows));
         });
         if backend == DbBackend::Postgres {
             for table in TABLES {
-                if table == "settings" || table == "audit_head" {
+                if matches!(table, "settings" | "audit_head" | "target_links") {
                     continue;
                 }
                 txn.execute_unprepared(&format!(

@@ -3,11 +3,15 @@
 
 pub mod audit;
 pub mod backup;
+pub mod chains;
+pub mod enterprises;
+pub mod follow_ups;
 pub mod entities;
 mod migration;
 pub mod passwords;
 pub mod profile;
 pub mod sessions;
+pub mod targets;
 pub mod settings;
 pub mod test_support;
 pub mod units;
@@ -35,6 +39,9 @@ pub enum StoreError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// The record exists already; `id` is the existing one, to link to.
+    #[error("{message}")]
+    Duplicate { message: String, id: i64 },
     #[error("无法连接数据库（{url}）：{reason}")]
     Connect { url: String, reason: String },
     #[error("文件读写失败：{0}")]

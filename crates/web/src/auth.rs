@@ -146,12 +146,14 @@ async fn supplied_csrf(req: Request) -> Result<(Request, String), AppError> {
         let token = token.to_string();
         return Ok((req, token));
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    if content_type.starts_with("multipart/form-data") {
+        // File uploads are not read twice: their form carries the token in its action URL.
+        let query = req.uri().query().unwrap_or_default();
+        let token = FormData::parse(query.as_bytes()).map(|f| f.get("csrf_token")).unwrap_or_default();
+        return Ok((req, token));
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((req, String::new()));
     }
     let (parts, body) = req.into_parts();

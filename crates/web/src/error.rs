@@ -72,6 +72,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(m) => AppError::NotFound(m),
             StoreError::Invalid(m) => AppError::BadRequest(m),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Duplicate { message, .. } => AppError::Conflict(message),
             other => AppError::Internal(format!("{other}: {other:?}")),
         }
     }

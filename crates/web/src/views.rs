@@ -31,6 +31,7 @@ pub struct Page {
     pub csrf: String,
     pub display_name: String,
     pub unit_name: String,
+    pub unit_id: i64,
     pub nav: Vec<NavItem>,
     pub flash: Option<String>,
 }
@@ -44,6 +45,7 @@ impl Page {
             csrf: user.csrf.clone(),
             display_name: user.user.display_name.clone(),
             unit_name: user.unit.name.clone(),
+            unit_id: user.unit.id,
             nav: navigation(user),
             flash: None,
         }
@@ -79,6 +81,13 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "unlocked" => "账号已解锁",
         "signed_out_others" => "已退出您在其他设备上的登录",
         "retired" => "环节已停用，历史记录保留",
+        "followup" => "对接记录已保存",
+        "followup_again" => "这条对接记录之前已保存，没有重复记录",
+        "done" => "已标记完成",
+        "merged" => "已合并",
+        "view_saved" => "视图已保存",
+        "view_deleted" => "视图已删除",
+        "contact" => "联系人已添加",
         _ => return None,
     })
 }
@@ -87,21 +96,55 @@ fn flash_text(code: &str) -> Option<&'static str> {
 pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     let admin = user.has(Role::Admin);
     let bureau = user.has(Role::Bureau);
-    let mut nav = vec![NavItem { key: "home", href: "/", label: "首页", glyph: "首", group: "工作台", starts_group: false }];
-    nav.push(NavItem { key: "profile", href: "/profile", label: "产业链", glyph: "链", group: "工作台", starts_group: false });
-    nav.push(NavItem { key: "units", href: "/units", label: "单位", glyph: "位", group: "管理", starts_group: false });
-    let users_label = if admin || bureau || user.has(Role::Leader) { "用户" } else { "本单位人员" };
-    nav.push(NavItem { key: "users", href: "/users", label: users_label, glyph: "人", group: "管理", starts_group: false });
-    if admin || bureau {
-        nav.push(NavItem { key: "audit", href: "/audit", label: "审计日志", glyph: "审", group: "管理", starts_group: false });
+    let sees_all = admin || bureau || user.has(Role::Leader);
+    let writes = !user.has(Role::Leader) && !user.has(Role::Viewer) || admin || bureau;
+    let item = |key, href, label, glyph, group| NavItem { key, href, label, glyph, group, starts_group: false };
+    let mut nav = vec![
+        item("home", "/", "首页", "首", "工作台"),
+        item("targets", "/targets", "目标企业", "标", "工作台"),
+    ];
+    if writes {
+        nav.push(item("followup", "/followups/new", "记一笔", "记", "工作台"));
     }
-    nav.push(NavItem { key: "account", href: "/account", label: "我的", glyph: "我", group: "个人", starts_group: false });
+    nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
+    nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
+    nav.push(item("units", "/units", "单位", "位", "管理"));
+    nav.push(item("users", "/users", if sees_all { "用户" } else { "本单位人员" }, "人", "管理"));
+    if admin || bureau {
+        nav.push(item("profile", "/profile", "产业链配置", "配", "管理"));
+        nav.push(item("audit", "/audit", "审计日志", "审", "管理"));
+    }
+    nav.push(item("account", "/account", "我的", "我", "个人"));
     let mut previous = "";
-    for item in &mut nav {
-        item.starts_group = item.group != previous;
-        previous = item.group;
+    for entry in &mut nav {
+        entry.starts_group = entry.group != previous;
+        previous = entry.group;
     }
     nav
+}
+
+/// Links grouped by chain ("集群 · 产业链"), nested links indented, for pickers.
+pub fn link_groups(tree: &[store::profile::ClusterTree]) -> Vec<(String, Vec<(i64, String)>)> {
+    fn walk(nodes: &[store::profile::LinkNode], depth: usize, out: &mut Vec<(i64, String)>) {
+        for n in nodes {
+            let gap = match n.link.strength.as_str() {
+                "missing" => "（缺）",
+                "weak" => "（弱）",
+                _ => "",
+            };
+            out.push((n.link.id, format!("{}{}{gap}", "　".repeat(depth), n.link.name)));
+            walk(&n.children, depth + 1, out);
+        }
+    }
+    tree.iter()
+        .flat_map(|c| {
+            c.chains.iter().map(move |h| {
+                let mut links = Vec::new();
+                walk(&h.links, 0, &mut links);
+                (format!("{} · {}", c.cluster.name, h.chain.name), links)
+            })
+        })
+        .collect()
 }
 
 /// ` selected` when an option's value is the current one.

@@ -1,13 +1,34 @@
 //! SeaORM entities, one per table.
 
+pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod chain;
 pub mod cluster;
+pub mod contact;
+pub mod enterprise;
+pub mod follow_up;
 pub mod link;
 pub mod password_history;
 pub mod profile_version;
+pub mod saved_view;
 pub mod session;
 pub mod setting;
+pub mod target;
+pub mod target_link;
 pub mod unit;
 pub mod user;
+
+/// Binary columns in backups as hex text (JSON has no bytes).
+pub mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        hex::decode(text).map_err(serde::de::Error::custom)
+    }
+}

@@ -30,6 +30,11 @@ struct HomePage {
     gaps: usize,
     chains: usize,
     unit_users: usize,
+    overdue: Vec<store::follow_ups::FollowUpView>,
+    due_soon: Vec<store::follow_ups::FollowUpView>,
+    stale: u64,
+    today: chrono::NaiveDate,
+    can_log: bool,
 }
 
 pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Html<String>> {
@@ -56,6 +61,10 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         .map(|h| count_gaps(&h.links))
         .sum();
     let unit_users = state.store.users(Some(user.unit.id), "").await?.len();
+    let today = Utc::now().date_naive();
+    let (overdue, due_soon): (Vec<_>, Vec<_>) = state.store.next_steps(user.user.id, 30).await?.into_iter().partition(|f| f.follow_up.next_due.is_some_and(|d| d < today));
+    let stale_filter = store::targets::TargetFilter { stale_days: Some(30), unit_id: Some(user.unit.id), per_page: 1, ..Default::default() };
+    let (_, stale) = state.store.list_targets(user.actor.visibility(), &stale_filter).await?;
     let page = HomePage {
         page: Page::new(&state, &user, "首页", "home").with_flash(&q.get("done")),
         roles: views::role_labels(&user.user.roles),
@@ -64,6 +73,11 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         gaps,
         chains,
         unit_users,
+        overdue,
+        due_soon,
+        stale,
+        today,
+        can_log: crate::routes::enterprises::may_edit_companies(&user),
     };
     Ok(Html(page.render()?))
 }

@@ -1,6 +1,7 @@
 //! Every route of the application, in one table. The route walk test reads `ROUTES` to prove
 //! that everything outside the public list refuses an anonymous request.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Router, middleware};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
@@ -12,10 +13,15 @@ mod account;
 mod api;
 mod assets;
 mod audit;
+mod chains;
+pub(crate) mod enterprises;
+pub(crate) mod followups;
 mod home;
 mod ops;
 mod profile;
+mod search;
 mod session;
+pub(crate) mod targets;
 mod units;
 mod users;
 
@@ -55,6 +61,34 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/profile/chains/{id}/links/new"),
     ("POST", "/profile/chains/{id}/links/new"),
     ("GET", "/audit"),
+    ("GET", "/enterprises"),
+    ("GET", "/enterprises/new"),
+    ("POST", "/enterprises/new"),
+    ("GET", "/enterprises/suggest"),
+    ("GET", "/enterprises/{id}"),
+    ("GET", "/enterprises/{id}/edit"),
+    ("POST", "/enterprises/{id}/edit"),
+    ("POST", "/enterprises/{id}/contacts"),
+    ("GET", "/enterprises/{id}/merge"),
+    ("POST", "/enterprises/{id}/merge"),
+    ("GET", "/targets"),
+    ("GET", "/targets/board"),
+    ("GET", "/targets/export.xlsx"),
+    ("POST", "/targets/views"),
+    ("POST", "/targets/views/{id}/delete"),
+    ("GET", "/targets/new"),
+    ("POST", "/targets/new"),
+    ("GET", "/targets/{id}"),
+    ("POST", "/targets/{id}/edit"),
+    ("GET", "/followups/new"),
+    ("POST", "/followups/new"),
+    ("POST", "/followups/{id}/done"),
+    ("GET", "/attachments/{id}"),
+    ("GET", "/chains"),
+    ("GET", "/chains/{id}"),
+    ("GET", "/chains/{id}/export.xlsx"),
+    ("GET", "/search"),
+    ("GET", "/industries"),
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/units"),
     ("GET", "/api/v1/users/{id}"),
@@ -88,6 +122,34 @@ pub fn router(state: AppState) -> Router {
         .route("/profile/links/{id}/retire", post(profile::retire_link))
         .route("/profile/chains/{id}/links/new", get(profile::new_link_page).post(profile::create_link))
         .route("/audit", get(audit::list))
+        .route("/enterprises", get(enterprises::list))
+        .route("/enterprises/new", get(enterprises::new_page).post(enterprises::create))
+        .route("/enterprises/suggest", get(enterprises::suggest))
+        .route("/enterprises/{id}", get(enterprises::show))
+        .route("/enterprises/{id}/edit", get(enterprises::edit_page).post(enterprises::update))
+        .route("/enterprises/{id}/contacts", post(enterprises::add_contact))
+        .route("/enterprises/{id}/merge", get(enterprises::merge_page).post(enterprises::merge))
+        .route("/targets", get(targets::list))
+        .route("/targets/board", get(targets::board))
+        .route("/targets/export.xlsx", get(targets::export))
+        .route("/targets/views", post(targets::save_view))
+        .route("/targets/views/{id}/delete", post(targets::delete_view))
+        .route("/targets/new", get(targets::new_page).post(targets::create))
+        .route("/targets/{id}", get(targets::show))
+        .route("/targets/{id}/edit", post(targets::update))
+        .route(
+            "/followups/new",
+            get(followups::new_page)
+                .post(followups::create)
+                .layer(DefaultBodyLimit::max(followups::MAX_FILES * followups::MAX_FILE_BYTES + 1024 * 1024)),
+        )
+        .route("/followups/{id}/done", post(followups::mark_done))
+        .route("/attachments/{id}", get(followups::attachment))
+        .route("/chains", get(chains::list))
+        .route("/chains/{id}", get(chains::show))
+        .route("/chains/{id}/export.xlsx", get(chains::export))
+        .route("/search", get(search::search))
+        .route("/industries", get(search::industries))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/units", get(api::units))
         .route("/api/v1/users/{id}", get(api::user))

@@ -1,0 +1,100 @@
+//! The chain map (产业链图谱): for each link of a chain, its strength, the local companies in its
+//! industries (chain leaders first) and the targets courted to fill it, within what a viewer may see.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use domain::access::Visibility;
+use domain::target::Tag;
+
+use crate::entities::{enterprise, link, target, target_link, unit};
+use crate::profile::{ChainTree, LinkNode};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LinkFacts {
+    /// (enterprise id, name, is chain leader), leaders first, at most 10.
+    pub local: Vec<(i64, String, bool)>,
+    pub local_total: u64,
+    /// (target id, enterprise name, unit name, status code).
+    pub targets: Vec<(i64, String, String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainMap {
+    pub tree: ChainTree,
+    pub cluster_name: String,
+    pub facts: HashMap<i64, LinkFacts>,
+}
+
+fn industry_condition(codes: &str) -> Option<Condition> {
+    let codes: Vec<&str> = codes.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+    if codes.is_empty() {
+        return None;
+    }
+    let mut cond = Condition::any();
+    for code in codes {
+        cond = if code.len() == 4 { cond.add(enterprise::Column::IndustryCode.eq(code)) } else { cond.add(enterprise::Column::IndustryCode.starts_with(code)) };
+    }
+    Some(cond)
+}
+
+fn flatten(nodes: &[LinkNode], out: &mut Vec<link::Model>) {
+    for n in nodes {
+        out.push(n.link.clone());
+        flatten(&n.children, out);
+    }
+}
+
+impl Store {
+    pub async fn chain_map(&self, chain_id: i64, visibility: Visibility) -> Result<ChainMap> {
+        let tree = self.profile_tree().await?;
+        let (cluster_name, chain) = tree
+            .into_iter()
+            .find_map(|c| {
+                let name = c.cluster.name.clone();
+                c.chains.into_iter().find(|h| h.chain.id == chain_id).map(|h| (name, h))
+            })
+            .ok_or_else(|| StoreError::NotFound("没有这条产业链（或已停用）".into()))?;
+        let mut links = Vec::new();
+        flatten(&chain.links, &mut links);
+        let mut facts: HashMap<i64, LinkFacts> = HashMap::new();
+        let leader = Tag::ChainLeader.code();
+        for l in &links {
+            let mut f = LinkFacts::default();
+            if let Some(cond) = industry_condition(&l.industry_codes) {
+                let local = enterprise::Entity::find().filter(enterprise::Column::IsLocal.eq(true)).filter(enterprise::Column::MergedIntoId.is_null()).filter(cond);
+                f.local_total = local.clone().count(&self.db).await?;
+                let mut rows = local.order_by_desc(enterprise::Column::CapitalWan).limit(50).all(&self.db).await?;
+                rows.sort_by_key(|e| !e.tags.contains(leader));
+                f.local = rows.into_iter().take(10).map(|e| { let is_leader = e.tags.contains(leader); (e.id, e.name, is_leader) }).collect();
+            }
+            facts.insert(l.id, f);
+        }
+        // Targets tied to these links, visible to the viewer.
+        let link_ids: Vec<i64> = links.iter().map(|l| l.id).collect();
+        let ties = target_link::Entity::find().filter(target_link::Column::LinkId.is_in(link_ids)).all(&self.db).await?;
+        let target_ids: Vec<i64> = ties.iter().map(|t| t.target_id).collect();
+        let targets = target::Entity::find()
+            .filter(target::Column::Id.is_in(target_ids))
+            .filter(crate::targets::visible(self, visibility).await?)
+            .all(&self.db)
+            .await?;
+        let ent_ids: Vec<i64> = targets.iter().map(|t| t.enterprise_id).collect();
+        let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        for tie in &ties {
+            if let Some(t) = targets.iter().find(|t| t.id == tie.target_id) {
+                facts.entry(tie.link_id).or_default().targets.push((
+                    t.id,
+                    names.get(&t.enterprise_id).cloned().unwrap_or_default(),
+                    units.get(&t.owner_unit_id).cloned().unwrap_or_default(),
+                    t.status.clone(),
+                ));
+            }
+        }
+        Ok(ChainMap { tree: chain, cluster_name, facts })
+    }
+}

@@ -1,0 +1,27 @@
+//! Files attached to follow-ups, kept in the database (several instances share them).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "attachments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub follow_up_id: i64,
+    pub unit_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    #[sea_orm(column_type = "Blob")]
+    #[serde(with = "crate::entities::hex_bytes")]
+    pub data: Vec<u8>,
+    pub uploaded_by: i64,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+//! The target library: an enterprise a unit courts.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "targets")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub owner_unit_id: i64,
+    pub owner_user_id: Option<i64>,
+    pub priority: String,
+    pub status: String,
+    #[sea_orm(column_type = "Text")]
+    pub drop_reason: String,
+    pub source: String,
+    #[sea_orm(column_type = "Text")]
+    pub note: String,
+    /// Date of the latest follow-up, kept with each follow-up for fast lists.
+    pub last_contact_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
