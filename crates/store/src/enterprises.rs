@@ -224,13 +224,28 @@ impl Store {
                 cond = cond.add(enterprise::Column::Id.is_in(ids));
             }
         }
-        Ok(enterprise::Entity::find()
-            .filter(cond)
+        // Names that begin with what was typed come first, then shorter names.
+        let mut found = enterprise::Entity::find()
+            .filter(enterprise::Column::NameNorm.starts_with(&folded))
             .filter(enterprise::Column::MergedIntoId.is_null())
             .order_by_asc(enterprise::Column::NameNorm)
             .limit(limit)
             .all(&self.db)
-            .await?)
+            .await?;
+        if (found.len() as u64) < limit {
+            let more = enterprise::Entity::find()
+                .filter(cond)
+                .filter(enterprise::Column::MergedIntoId.is_null())
+                .order_by_asc(enterprise::Column::NameNorm)
+                .limit(limit * 2)
+                .all(&self.db)
+                .await?;
+            let mut rest: Vec<_> = more.into_iter().filter(|e| !found.iter().any(|f| f.id == e.id)).collect();
+            rest.sort_by_key(|e| (!e.name_norm.contains(&folded), e.name_norm.chars().count()));
+            found.extend(rest);
+            found.truncate(limit as usize);
+        }
+        Ok(found)
     }
 
     pub async fn count_enterprises(&self) -> Result<u64> {

@@ -129,7 +129,20 @@ impl Store {
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
+        .await;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                // The same entry sent twice at once (a phone flushing its queue): the first wins.
+                drop(txn);
+                if let Some(existing) = follow_up::Entity::find().filter(follow_up::Column::ClientKey.eq(&new.client_key)).one(&self.db).await? {
+                    if existing.user_id == user_id {
+                        return Ok((existing, false));
+                    }
+                }
+                return Err(e.into());
+            }
+        };
         for file in files {
             use sha2::Digest;
             attachment::ActiveModel {

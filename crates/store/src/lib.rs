@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod chains;
 pub mod enterprises;
 pub mod follow_ups;

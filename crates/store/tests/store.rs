@@ -34,6 +34,33 @@ async fn with_data(store: &Store) {
             .await
             .unwrap();
     }
+    // Companies, one merged into a later one (a row pointing forward), a target and a follow-up
+    // with a photo (binary data).
+    let mk = |name: &str| store::enterprises::EnterpriseInput { name: name.into(), industry_code: "3741".into(), ..Default::default() };
+    let first = store.create_enterprise(&who(), &mk("秦岭航空零部件有限公司"), false).await.unwrap();
+    let second = store.create_enterprise(&who(), &mk("秦岭航空零部件（汉中）有限公司"), false).await.unwrap();
+    store.merge_enterprises(&who(), second.id, first.id).await.unwrap();
+    let target = store
+        .create_target(&who(), &store::targets::NewTarget { enterprise_id: second.id, owner_unit_id: unit.id, owner_user_id: None, priority: domain::target::Priority::A, source: String::new(), note: String::new(), link_ids: vec![] })
+        .await
+        .unwrap();
+    let officer = store.user_by_name("zhang").await.unwrap().unwrap();
+    let visit = store::follow_ups::NewFollowUp {
+        enterprise_id: second.id,
+        target_id: Some(target.id),
+        happened_on: chrono::Utc::now().date_naive(),
+        kind: domain::target::FollowUpKind::Visit,
+        place: String::new(),
+        latitude_e6: Some(33_067_000),
+        longitude_e6: Some(107_023_000),
+        participants: String::new(),
+        summary: "拜访".into(),
+        next_step: String::new(),
+        next_due: None,
+        client_key: "backup-test-0001".into(),
+    };
+    let photo = store::follow_ups::NewAttachment { file_name: "车间.png".into(), content_type: "image/png".into(), data: vec![0x89, b'P', b'N', b'G', 0, 255, 10] };
+    store.create_follow_up(&who(), officer.id, unit.id, &visit, vec![photo]).await.unwrap();
 }
 
 #[tokio::test]

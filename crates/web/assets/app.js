@@ -127,3 +127,208 @@
     openFiltersOnWide();
   }
 })();
+
+/* Quick entry (记一笔): company suggestions, industry picker, location, drafts that survive a closed
+   tab, and an offline queue: an entry made without signal is kept on the phone (IndexedDB, photos
+   included) and sent when the signal returns. Each entry carries its own client key, so a resend
+   is never saved twice. */
+(function () {
+  'use strict';
+  if (!window.fetch || !window.FormData) { return; }
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function debounce(fn, ms) {
+    var t = null;
+    return function () { var args = arguments; clearTimeout(t); t = setTimeout(function () { fn.apply(null, args); }, ms); };
+  }
+  function randomKey() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    var out = '';
+    for (var i = 0; i < bytes.length; i++) { out += ('0' + bytes[i].toString(16)).slice(-2); }
+    return out;
+  }
+
+  // Company suggestions while typing.
+  var search = $('form[data-enterprise-search]');
+  if (search) {
+    var input = $('input[name=q]', search);
+    var list = $('[data-suggestions]', search);
+    var suggest = debounce(function () {
+      var q = input.value.replace(/^\s+|\s+$/g, '');
+      if (q.length < 2) { list.innerHTML = ''; return; }
+      fetch('/enterprises/suggest?q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) {
+          list.innerHTML = '';
+          for (var i = 0; i < data.items.length; i++) {
+            var li = document.createElement('li');
+            var a = document.createElement('a');
+            a.className = 'btn choice';
+            a.href = '/followups/new?enterprise_id=' + data.items[i].id;
+            a.textContent = data.items[i].name;
+            li.appendChild(a);
+            list.appendChild(li);
+          }
+        })['catch'](function () { /* offline: the plain search button still works later */ });
+    }, 250);
+    input.addEventListener('input', suggest, false);
+  }
+
+  // Industry picker: type a name, pick a GB/T 4754 code.
+  var industry = $('input[data-industry-picker]');
+  if (industry && industry.list) {
+    industry.addEventListener('input', debounce(function () {
+      var q = industry.value.replace(/^\s+|\s+$/g, '');
+      if (!q) { return; }
+      fetch('/industries?q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) {
+          var dl = industry.list;
+          dl.innerHTML = '';
+          for (var i = 0; i < data.items.length; i++) {
+            var o = document.createElement('option');
+            o.value = data.items[i].code;
+            o.label = data.items[i].code + ' ' + data.items[i].path;
+            o.textContent = data.items[i].code + ' ' + data.items[i].path;
+            dl.appendChild(o);
+          }
+        })['catch'](function () {});
+    }, 250), false);
+  }
+
+  var form = $('form[data-offline-queue]');
+
+  // The queue lives in IndexedDB so photos survive as Blobs.
+  function openQueue(cb) {
+    if (!window.indexedDB) { cb(null); return; }
+    var req = indexedDB.open('zhaoshang', 1);
+    req.onupgradeneeded = function () { req.result.createObjectStore('outbox', { keyPath: 'key' }); };
+    req.onsuccess = function () { cb(req.result); };
+    req.onerror = function () { cb(null); };
+  }
+  function queue(entry, done) {
+    openQueue(function (db) {
+      if (!db) { done(false); return; }
+      var tx = db.transaction('outbox', 'readwrite');
+      tx.objectStore('outbox').put(entry);
+      tx.oncomplete = function () { done(true); };
+      tx.onerror = function () { done(false); };
+    });
+  }
+  function send(entry) {
+    var body = new FormData();
+    for (var i = 0; i < entry.fields.length; i++) {
+      var f = entry.fields[i];
+      if (f.blob) { body.append(f.name, f.blob, f.fileName); } else { body.append(f.name, f.value); }
+    }
+    return fetch(entry.url, { method: 'POST', body: body, credentials: 'same-origin' });
+  }
+  var inFlight = {};
+  function flush() {
+    openQueue(function (db) {
+      if (!db) { return; }
+      var req = db.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+      req.onsuccess = function () {
+        var items = req.result || [];
+        items.forEach(function (entry) {
+          if (inFlight[entry.key]) { return; }
+          inFlight[entry.key] = true;
+          send(entry).then(function (r) {
+            delete inFlight[entry.key];
+            // Saved (or saved before: same client key) unless we were sent to sign in.
+            if (r.ok && r.url.indexOf('/login') < 0) {
+              db.transaction('outbox', 'readwrite').objectStore('outbox')['delete'](entry.key);
+              var note = document.createElement('p');
+              note.className = 'flash flash-ok';
+              note.setAttribute('role', 'status');
+              note.textContent = '离线时记录的「' + entry.title + '」已发送';
+              var main = $('main');
+              if (main) { main.insertBefore(note, main.firstChild); }
+            }
+          })['catch'](function () { delete inFlight[entry.key]; /* still offline: try again later */ });
+        });
+      };
+    });
+  }
+  window.addEventListener('online', flush, false);
+  flush();
+  // Some in-app browsers never fire 'online': try again now and then.
+  setInterval(flush, 60000);
+
+  if (!form) { return; }
+
+  // Drafts: every keystroke is kept until the entry is sent.
+  var draftKey = 'draft:' + form.getAttribute('data-draft-key');
+  var fields = form.querySelectorAll('textarea, input[type=text], input:not([type]), input[type=date]');
+  try {
+    var saved = JSON.parse(localStorage.getItem(draftKey) || '{}');
+    for (var i = 0; i < fields.length; i++) {
+      if (saved[fields[i].name] && !fields[i].value) { fields[i].value = saved[fields[i].name]; }
+    }
+  } catch (err) { /* private mode: no drafts */ }
+  form.addEventListener('input', function () {
+    var draft = {};
+    for (var i = 0; i < fields.length; i++) { draft[fields[i].name] = fields[i].value; }
+    try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (err) {}
+  }, false);
+
+  // Location, when the phone allows it.
+  var locate = $('[data-locate]', form);
+  if (locate && navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(function (p) {
+        $('[data-latitude]', form).value = p.coords.latitude.toFixed(6);
+        $('[data-longitude]', form).value = p.coords.longitude.toFixed(6);
+        locate.textContent = '已记录位置';
+      }, function () { locate.textContent = '无法获取位置'; }, { timeout: 10000 });
+    }, false);
+  }
+
+  function snapshot() {
+    var entries = [];
+    var data = new FormData(form);
+    if (data.forEach) {
+      data.forEach(function (value, name) {
+        if (typeof value === 'object' && value && value.size !== undefined) {
+          if (value.size > 0) { entries.push({ name: name, blob: value, fileName: value.name }); }
+        } else {
+          entries.push({ name: name, value: value });
+        }
+      });
+    }
+    return entries;
+  }
+
+  form.addEventListener('submit', function (e) {
+    if (e.defaultPrevented) { return; }
+    e.preventDefault();
+    var entry = { key: $('[data-client-key]', form).value, url: form.action, fields: snapshot(), title: ($('strong', form) || {}).textContent || '对接记录' };
+    var note = $('[data-offline-note]', form);
+    function keepOffline() {
+      queue(entry, function (ok) {
+        if (ok) {
+          note.hidden = false;
+          try { localStorage.removeItem(draftKey); } catch (err) {}
+          form.reset();
+          $('[data-client-key]', form).value = randomKey();
+        } else {
+          form.submit();
+        }
+        var buttons = form.querySelectorAll('button[type=submit]');
+        for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = false; }
+      });
+    }
+    if (navigator.onLine === false) { keepOffline(); return; }
+    send(entry).then(function (r) {
+      if (r.ok && r.redirected && r.url.indexOf('/login') < 0) {
+        try { localStorage.removeItem(draftKey); } catch (err) {}
+        window.location.href = r.url;
+      } else {
+        // A message about the input: let the server show the form again with it.
+        form.submit();
+      }
+    })['catch'](keepOffline);
+  }, false);
+})();

@@ -29,11 +29,22 @@ pub enum Scale {
 pub struct Report {
     pub units: usize,
     pub users: usize,
+    pub companies: String,
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "已生成：单位 {} 个，账号 {} 个", self.units, self.users)
+        write!(f, "单位 {} 个，账号 {} 个，{}", self.units, self.users, self.companies)
+    }
+}
+
+impl Scale {
+    pub fn sizes(self) -> crate::companies::Sizes {
+        match self {
+            Scale::Demo => crate::companies::Sizes { enterprises: 800, targets_per_unit: 6, follow_ups: 400 },
+            Scale::City => crate::companies::Sizes { enterprises: 20_000, targets_per_unit: 100, follow_ups: 20_000 },
+            Scale::Province => crate::companies::Sizes { enterprises: 1_000_000, targets_per_unit: 345, follow_ups: 2_000_000 },
+        }
     }
 }
 
@@ -133,7 +144,48 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
         }
     }
     let n = store.insert_users_bulk(&who, users, "生成数据").await?;
-    Ok(Report { units: units.len(), users: n })
+    let users = store.users(None, "").await?;
+    let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| flatten(&h.links)).collect();
+    let mut data = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
+    story(&mut data, &units, &users);
+    let companies = store.load_generated(&who, data).await?;
+    Ok(Report { units: units.len(), users: n, companies })
+}
+
+fn flatten(nodes: &[store::profile::LinkNode]) -> Vec<store::entities::link::Model> {
+    nodes.iter().flat_map(|n| std::iter::once(n.link.clone()).chain(flatten(&n.children))).collect()
+}
+
+/// The company of the design's Monday story (DESIGN §13): 秦岭航空零部件, courted by 南郑区.
+fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Model], users: &[store::entities::user::Model]) {
+    let (Some(first), Some(nanzheng)) = (data.enterprises.first_mut(), units.iter().find(|u| u.code == "610703")) else { return };
+    first.name = "秦岭航空零部件有限公司".into();
+    first.name_norm = domain::names::normalize_name(&first.name);
+    first.industry_code = "3741".into();
+    first.is_local = false;
+    first.tags = "specialized".into();
+    let id = first.id;
+    data.targets.retain(|t| t.enterprise_id != id);
+    data.target_links.retain(|l| data.targets.iter().any(|t| t.id == l.target_id));
+    data.follow_ups.retain(|f| f.enterprise_id != id);
+    let officer = users.iter().find(|u| u.username == "officer-610703").map(|u| u.id);
+    let target_id = data.targets.iter().map(|t| t.id).max().unwrap_or(0) + 1;
+    let now = chrono::Utc::now();
+    data.targets.push(store::entities::target::Model {
+        id: target_id,
+        enterprise_id: id,
+        owner_unit_id: nanzheng.id,
+        owner_user_id: officer,
+        priority: "A".into(),
+        status: "not_contacted".into(),
+        drop_reason: String::new(),
+        source: "链主企业配套".into(),
+        note: String::new(),
+        last_contact_on: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    });
 }
 
 /// Province scale: more county-level units, on real counties of provinces other than the city's.

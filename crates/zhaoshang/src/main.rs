@@ -1,6 +1,7 @@
 //! The zhaoshang binary: serve the site, make the demo, run migrations, manage accounts,
 //! load the city profile, back up and restore, verify the audit chain, generate data.
 
+mod companies;
 mod demo;
 mod generate;
 

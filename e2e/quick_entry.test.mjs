@@ -1,0 +1,140 @@
+// A 南郑区 officer on a 375×812 phone signs in, logs a visit with a photo and a next step through
+// the quick entry, and finds it on the company's timeline. Runs the real binary (debug build) on a
+// fresh demo database: SQLite, or PostgreSQL when ZS_TEST_DATABASE_URL is set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.ZS_E2E_BIN || join(here, '..', 'target', 'debug', 'zhaoshang');
+const chromiumPath = process.env.ZS_CHROMIUM || '/usr/bin/chromium';
+const password = 'Zhaoshang@2026';
+let server, base, dir, pgName, browser;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 150; i++) {
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'zs-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ZS_ADMIN_PASSWORD: password };
+  let args;
+  const pg = process.env.ZS_TEST_DATABASE_URL;
+  if (pg) {
+    pgName = `zs_e2e_${process.pid}`;
+    const made = spawnSync('psql', [pg, '-qc', `CREATE DATABASE ${pgName}`], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const url = pg.replace(/\/[^/]*$/, `/${pgName}`);
+    const gen = spawnSync(bin, ['--database-url', url, 'gen', '--scale', 'demo'], { env, encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    args = ['--database-url', url, 'serve', '--migrate', '--bind', `127.0.0.1:${port}`];
+  } else {
+    args = ['demo', '--data', dir, '--bind', `127.0.0.1:${port}`];
+  }
+  server = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitFor(`${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  if (pgName) spawnSync('psql', [process.env.ZS_TEST_DATABASE_URL, '-qc', `DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('an officer logs a visit with a photo on a phone and finds it on the timeline', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'officer-610703');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  assert.match(await page.textContent('.topbar-unit'), /南郑区/);
+
+  // Tap 记一笔 in the bottom bar, type two characters, pick the company.
+  await page.click('nav.bottombar a[href="/followups/new"]');
+  await page.fill('#q', '秦岭');
+  await page.waitForSelector('[data-suggestions] a');
+  await Promise.all([page.waitForURL(/enterprise_id=/), page.click('[data-suggestions] a >> text=秦岭航空零部件')]);
+
+  await page.check('input[name=kind][value=visit]');
+  const summary = `在园区拜访，企业计划新增机加工产线（${Date.now()}）`;
+  await page.fill('#summary', summary);
+  await page.fill('#next_step', '发送地价测算表');
+  const due = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#next_due', due);
+  const photo = join(dir, 'workshop.png');
+  writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+  await page.setInputFiles('#files', photo);
+  await Promise.all([page.waitForURL(/\/(targets|enterprises)\/\d+\?done=followup/), page.click('form[data-offline-queue] button[type=submit]')]);
+
+  const timeline = page.locator('ul.timeline li').first();
+  assert.match(await timeline.textContent(), new RegExp(summary.replace(/[()（）]/g, '.')));
+  assert.match(await timeline.textContent(), /下一步：发送地价测算表/);
+  assert.equal(await timeline.locator('img.thumb').count(), 1, 'the photo is on the timeline');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `no horizontal scrolling on a phone (scrollWidth ${width})`);
+
+  // The next step is on the home page.
+  await page.goto(`${base}/`);
+  assert.match(await page.textContent('main'), /发送地价测算表/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an entry made without signal is kept on the phone and sent when the signal returns', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'officer-610703');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  await page.goto(`${base}/followups/new?q=秦岭`);
+  await Promise.all([page.waitForURL(/enterprise_id=/), page.click('.choice-list a >> text=秦岭航空零部件')]);
+  const url = page.url();
+  const summary = `车间信号差时记录（${Date.now()}）`;
+  await page.fill('#summary', summary);
+
+  await context.setOffline(true);
+  await page.click('form[data-offline-queue] button[type=submit]');
+  await page.waitForSelector('[data-offline-note]:not([hidden])');
+
+  // Back in the car park: the queue goes out by itself.
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.waitForSelector('main .flash-ok');
+  const enterprise = url.match(/enterprise_id=(\d+)/)[1];
+  await page.goto(`${base}/enterprises/${enterprise}`);
+  const text = await page.textContent('ul.timeline');
+  assert.ok(text.includes(summary), 'the queued entry arrived');
+  assert.equal(text.split(summary).length - 1, 1, 'exactly once');
+  await context.close();
+});
