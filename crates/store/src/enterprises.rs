@@ -130,6 +130,17 @@ async fn duplicate_of(conn: &impl ConnectionTrait, uscc: &Option<String>, except
     Ok(())
 }
 
+/// Targets carry their company's region and tags for fast lists; keep them equal.
+async fn copy_to_targets(conn: &impl ConnectionTrait, e: &enterprise::Model) -> Result<()> {
+    target::Entity::update_many()
+        .col_expr(target::Column::RegionCode, sea_orm::sea_query::Expr::value(e.region_code.clone()))
+        .col_expr(target::Column::Tags, sea_orm::sea_query::Expr::value(e.tags.clone()))
+        .filter(target::Column::EnterpriseId.eq(e.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// A contact as a page shows it.
 #[derive(Debug, Clone)]
 pub struct NewContact {
@@ -192,6 +203,9 @@ impl Store {
         row.updated_at = Set(Utc::now());
         row.version = Set(before.version + 1);
         let after = row.update(&txn).await?;
+        if after.region_code != before.region_code || after.tags != before.tags {
+            copy_to_targets(&txn, &after).await?;
+        }
         audit::append(&txn, who, Event::new("update", "enterprise", id).change(Some(&before), Some(&after))).await?;
         txn.commit().await?;
         Ok(after)
@@ -368,6 +382,7 @@ impl Store {
         row.version = Set(keep.version + 1);
         row.updated_at = Set(Utc::now());
         let kept = row.update(&txn).await?;
+        copy_to_targets(&txn, &kept).await?;
         let mut d = enterprise::Entity::find_by_id(duplicate_id).one(&txn).await?.expect("read above").into_active_model();
         d.merged_into_id = Set(Some(keep_id));
         d.version = Set(dup.version + 1);

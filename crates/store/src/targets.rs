@@ -155,19 +155,20 @@ impl Store {
             let tied = SqlQuery::select().column(target_link::Column::TargetId).from(target_link::Entity).and_where(Expr::col(target_link::Column::LinkId).is_in(ids)).to_owned();
             query = query.filter(target::Column::Id.in_subquery(tied));
         }
+        if !f.tag.is_empty() {
+            query = query.filter(target::Column::Tags.contains(&f.tag));
+        }
+        if !f.region.is_empty() {
+            query = query.filter(target::Column::RegionCode.starts_with(&f.region));
+        }
         let q = f.q.trim();
-        if !q.is_empty() || !f.tag.is_empty() || !f.region.is_empty() {
-            let mut ent = enterprise::Entity::find().select_only().column(enterprise::Column::Id);
-            if !q.is_empty() {
-                let folded = domain::names::normalize_name(q);
-                ent = ent.filter(Condition::any().add(enterprise::Column::NameNorm.contains(&folded)).add(enterprise::Column::FormerNames.contains(q)).add(enterprise::Column::Uscc.starts_with(&domain::uscc::Uscc::normalize(q))));
-            }
-            if !f.tag.is_empty() {
-                ent = ent.filter(enterprise::Column::Tags.contains(&f.tag));
-            }
-            if !f.region.is_empty() {
-                ent = ent.filter(enterprise::Column::RegionCode.starts_with(&f.region));
-            }
+        if !q.is_empty() {
+            // Name search goes through the companies (a full-text index comes with search).
+            let folded = domain::names::normalize_name(q);
+            let ent = enterprise::Entity::find()
+                .select_only()
+                .column(enterprise::Column::Id)
+                .filter(Condition::any().add(enterprise::Column::NameNorm.contains(&folded)).add(enterprise::Column::FormerNames.contains(q)).add(enterprise::Column::Uscc.starts_with(&domain::uscc::Uscc::normalize(q))));
             query = query.filter(target::Column::EnterpriseId.in_subquery(ent.into_query()));
         }
         query = match f.sort {
@@ -279,6 +280,8 @@ impl Store {
             source: Set(new.source.trim().to_string()),
             note: Set(new.note.trim().to_string()),
             last_contact_on: Set(None),
+            region_code: Set(ent.region_code.clone()),
+            tags: Set(ent.tags.clone()),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
@@ -359,4 +362,44 @@ async fn set_links(conn: &impl sea_orm::ConnectionTrait, target_id: i64, ids: &[
         target_link::Entity::insert_many(unique.into_iter().map(|link_id| target_link::ActiveModel { target_id: Set(target_id), link_id: Set(link_id) })).exec(conn).await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// (enterprise id, target id) of the targets with the most follow-ups, for benchmarks.
+    pub async fn busiest_targets(&self, n: u64) -> Result<Vec<(i64, i64)>> {
+        use crate::entities::follow_up;
+        use sea_orm::sea_query::Order;
+        let rows: Vec<(Option<i64>, i64)> = follow_up::Entity::find()
+            .select_only()
+            .column(follow_up::Column::TargetId)
+            .column_as(follow_up::Column::Id.count(), "n")
+            .filter(follow_up::Column::TargetId.is_not_null())
+            .group_by(follow_up::Column::TargetId)
+            .order_by(Expr::col("n"), Order::Desc)
+            .limit(n)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::new();
+        for (t, _) in rows {
+            if let Some(t) = t {
+                let target = self.target(t).await?;
+                out.push((target.enterprise_id, t));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rows per table, for reports.
+    pub async fn table_counts(&self) -> Result<Vec<(&'static str, u64)>> {
+        use crate::entities::{contact, follow_up};
+        Ok(vec![
+            ("enterprises", enterprise::Entity::find().count(&self.db).await?),
+            ("contacts", contact::Entity::find().count(&self.db).await?),
+            ("targets", target::Entity::find().count(&self.db).await?),
+            ("follow_ups", follow_up::Entity::find().count(&self.db).await?),
+            ("users", user::Entity::find().count(&self.db).await?),
+            ("units", unit::Entity::find().count(&self.db).await?),
+        ])
+    }
 }

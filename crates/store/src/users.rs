@@ -54,6 +54,27 @@ fn check_profile(display_name: &str, phone: &str, roles: &[Role]) -> Vec<(&'stat
     errors
 }
 
+/// A new account's row: active, unlocked, its password set now.
+fn new_row(new: &NewUser, now: DateTime<Utc>) -> user::ActiveModel {
+    user::ActiveModel {
+        username: Set(new.username.clone()),
+        display_name: Set(new.display_name.trim().to_string()),
+        phone: Set(new.phone.clone()),
+        unit_id: Set(new.unit_id),
+        roles: Set(Role::join(&new.roles)),
+        password_hash: Set(new.password_hash.clone()),
+        password_changed_at: Set(now),
+        must_change_password: Set(new.must_change_password),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// What happened to a sign-in attempt's bookkeeping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureOutcome {
@@ -106,25 +127,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("用户名「{}」已存在", new.username)));
         }
         let now = Utc::now();
-        let row = user::ActiveModel {
-            username: Set(new.username),
-            display_name: Set(new.display_name.trim().to_string()),
-            phone: Set(new.phone),
-            unit_id: Set(new.unit_id),
-            roles: Set(Role::join(&new.roles)),
-            password_hash: Set(new.password_hash.clone()),
-            password_changed_at: Set(now),
-            must_change_password: Set(new.must_change_password),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            active: Set(true),
-            last_login_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let row = new_row(&new, now).insert(&txn).await?;
         password_history::ActiveModel {
             user_id: Set(row.id),
             password_hash: Set(new.password_hash),
@@ -266,23 +269,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let now = Utc::now();
         for chunk in users.chunks(500) {
-            let rows = chunk.iter().map(|new| user::ActiveModel {
-                username: Set(new.username.clone()),
-                display_name: Set(new.display_name.clone()),
-                phone: Set(new.phone.clone()),
-                unit_id: Set(new.unit_id),
-                roles: Set(Role::join(&new.roles)),
-                password_hash: Set(new.password_hash.clone()),
-                password_changed_at: Set(now),
-                must_change_password: Set(new.must_change_password),
-                failed_logins: Set(0),
-                locked_until: Set(None),
-                active: Set(true),
-                last_login_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            });
+            let rows = chunk.iter().map(|new| new_row(new, now));
             user::Entity::insert_many(rows).exec(&txn).await?;
         }
         audit::append(&txn, who, Event::new("create", "user", "").detail(format!("{note}：批量创建 {count} 个账号"))).await?;

@@ -193,6 +193,8 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
                 source: rng.pick(&["驻外分局", "以商招商", "推介会", "汉商回归", "链主企业配套"]).to_string(),
                 note: String::new(),
                 last_contact_on: None,
+                region_code: e.region_code.clone(),
+                tags: e.tags.clone(),
                 created_at: now - Duration::days((rng.next() % 300) as i64),
                 updated_at: now,
                 version: 1,

@@ -164,7 +164,7 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
     first.industry_code = "3741".into();
     first.is_local = false;
     first.tags = "specialized".into();
-    let id = first.id;
+    let (id, region, tags) = (first.id, first.region_code.clone(), first.tags.clone());
     data.targets.retain(|t| t.enterprise_id != id);
     data.target_links.retain(|l| data.targets.iter().any(|t| t.id == l.target_id));
     data.follow_ups.retain(|f| f.enterprise_id != id);
@@ -182,6 +182,8 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
         source: "链主企业配套".into(),
         note: String::new(),
         last_contact_on: None,
+        region_code: region,
+        tags,
         created_at: now,
         updated_at: now,
         version: 1,

@@ -1,6 +1,7 @@
 //! The zhaoshang binary: serve the site, make the demo, run migrations, manage accounts,
 //! load the city profile, back up and restore, verify the audit chain, generate data.
 
+mod bench;
 mod companies;
 mod demo;
 mod generate;
@@ -79,6 +80,16 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// 性能测试 Generate a data set once (SQLite, under --data) and measure page times.
+    Bench {
+        #[arg(long, value_enum, default_value = "province")]
+        scale: generate::Scale,
+        #[arg(long, default_value = "bench-data")]
+        data: PathBuf,
+        /// Requests per page measured.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
     },
     /// 生成合成数据 Generate a deterministic synthetic data set.
     Gen {
@@ -241,6 +252,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             }
+        }
+        Command::Bench { scale, data, rounds } => {
+            bench::run(scale, &data, rounds).await?;
         }
         Command::Gen { scale } => {
             let store = open(&config).await?;

@@ -102,6 +102,8 @@ impl MigrationTrait for Migration {
                 .col(string("source").default(""))
                 .col(text("note").default(""))
                 .col(date_null("last_contact_on"))
+                .col(string("region_code").default(""))
+                .col(string("tags").default(""))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .col(integer("version").default(1))
@@ -114,6 +116,9 @@ impl MigrationTrait for Migration {
         m.create_index(index("ux_targets_enterprise_unit", "targets", &["enterprise_id", "owner_unit_id"]).unique().to_owned()).await?;
         m.create_index(index("ix_targets_unit_status", "targets", &["owner_unit_id", "status", "priority"])).await?;
         m.create_index(index("ix_targets_contact", "targets", &["last_contact_on"])).await?;
+        m.create_index(index("ix_targets_updated", "targets", &["updated_at"])).await?;
+        m.create_index(index("ix_targets_region", "targets", &["region_code"])).await?;
+        m.create_index(index("ix_targets_unit_updated", "targets", &["owner_unit_id", "updated_at"])).await?;
 
         m.create_table(
             Table::create()

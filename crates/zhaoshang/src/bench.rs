@@ -1,0 +1,140 @@
+//! `zhaoshang bench`: generates (once) a data set at the chosen scale in an SQLite file, then
+//! measures the server time of the pages the issues name, in process, through the real router
+//! and middleware (session, CSRF, audit), with no network in between. Prints p50/p95/max.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+use store::Store;
+use web::{AppState, Config};
+
+use crate::generate::{self, Scale};
+
+struct Session {
+    router: axum::Router,
+    cookie: String,
+}
+
+async fn sign_in(router: &axum::Router, username: &str) -> anyhow::Result<Session> {
+    let page = router.clone().oneshot(Request::get("/login").body(Body::empty())?).await?;
+    let pre = page
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("zs_csrf=").map(|v| v.split(';').next().unwrap_or_default().to_string()))
+        .context("the sign-in page set no CSRF cookie")?;
+    let body = format!("username={username}&password={}&csrf_token={pre}", generate::demo_password());
+    let response = router
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("zs_csrf={pre}"))
+                .body(Body::from(body))?,
+        )
+        .await?;
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zs_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .with_context(|| format!("{username} could not sign in"))?;
+    Ok(Session { router: router.clone(), cookie })
+}
+
+impl Session {
+    async fn time(&self, path: &str) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        let response = self.router.clone().oneshot(Request::get(path).header(header::COOKIE, &self.cookie).body(Body::empty())?).await?;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+        let elapsed = started.elapsed();
+        if status != StatusCode::OK || bytes.is_empty() {
+            bail!("{path} answered {status}");
+        }
+        Ok(elapsed)
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data)?;
+    let file = data.join(format!("bench-{}.db", format!("{scale:?}").to_lowercase()));
+    let url = format!("sqlite://{}", file.display());
+    let store = Store::connect(&url, 8).await?;
+    store.migrate().await?;
+    if store.is_empty().await? {
+        let started = Instant::now();
+        let report = generate::generate(&store, scale).await?;
+        println!("generated in {:.1} s: {report}", started.elapsed().as_secs_f64());
+    } else {
+        println!("reusing {}", file.display());
+    }
+    let mut config = Config::default();
+    config.database.url = url;
+    let router = web::routes::router(AppState::new(store.clone(), config, true));
+    let bureau = sign_in(&router, "bureau").await?;
+    let officer = sign_in(&router, "officer-610703").await?;
+
+    // Records to open: companies and targets with long timelines.
+    let busiest = store.busiest_targets(20).await?;
+    if busiest.is_empty() {
+        bail!("the data set has no targets");
+    }
+    let chain = store.profile_tree().await?.first().and_then(|c| c.chains.first()).map(|h| h.chain.id).unwrap_or(1);
+
+    let cases: Vec<(&str, &Session, String)> = vec![
+        ("target list, bureau, all", &bureau, "/targets".into()),
+        ("target list, bureau, status+priority", &bureau, "/targets?status=in_talks&priority=A".into()),
+        ("target list, bureau, chain, oldest contact first", &bureau, format!("/targets?chain_id={chain}&sort=contact")),
+        ("target list, bureau, 30 days stale, 广东", &bureau, "/targets?stale=30&region=44".into()),
+        ("target list, bureau, tag 专精特新, page 5", &bureau, "/targets?tag=specialized&page=5".into()),
+        ("target list, officer 南郑区", &officer, "/targets".into()),
+        ("target list, officer, stale, by priority", &officer, "/targets?stale=30&sort=priority".into()),
+        ("target list, bureau, name contains (LIKE)", &bureau, "/targets?q=秦岭".into()),
+        ("enterprise page (long timeline)", &bureau, String::new()),
+        ("target page", &bureau, String::new()),
+        ("home, officer", &officer, "/".into()),
+        ("chain map", &bureau, format!("/chains/{chain}")),
+    ];
+    println!();
+    println!("| page | rounds | p50 ms | p95 ms | max ms |");
+    println!("|---|---|---|---|---|");
+    for (name, session, path) in cases {
+        let mut times = Vec::with_capacity(rounds);
+        for i in 0..rounds + 5 {
+            let (e, t) = busiest[i % busiest.len()];
+            let p = match name {
+                "enterprise page (long timeline)" => format!("/enterprises/{e}"),
+                "target page" => format!("/targets/{t}"),
+                _ => path.clone(),
+            };
+            let d = session.time(&p).await.with_context(|| name.to_string())?;
+            if i >= 5 {
+                times.push(d);
+            }
+        }
+        times.sort();
+        println!("| {name} | {} | {} | {} | {} |", times.len(), ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95)), ms(*times.last().unwrap_or(&Duration::ZERO)));
+    }
+    let counts = store.table_counts().await?;
+    println!();
+    println!("data set: {}", counts.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", "));
+    Ok(())
+}
