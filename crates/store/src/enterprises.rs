@@ -130,11 +130,17 @@ async fn duplicate_of(conn: &impl ConnectionTrait, uscc: &Option<String>, except
     Ok(())
 }
 
-/// Targets carry their company's region and tags for fast lists; keep them equal.
+/// What a target list's name filter looks in: the folded name, former names and the code.
+pub fn search_text(e: &enterprise::Model) -> String {
+    format!("{}|{}|{}", e.name_norm, normalize_name(&e.former_names), e.uscc.as_deref().unwrap_or(""))
+}
+
+/// Targets carry their company's region, tags and names for fast lists; keep them equal.
 async fn copy_to_targets(conn: &impl ConnectionTrait, e: &enterprise::Model) -> Result<()> {
     target::Entity::update_many()
         .col_expr(target::Column::RegionCode, sea_orm::sea_query::Expr::value(e.region_code.clone()))
         .col_expr(target::Column::Tags, sea_orm::sea_query::Expr::value(e.tags.clone()))
+        .col_expr(target::Column::SearchText, sea_orm::sea_query::Expr::value(search_text(e)))
         .filter(target::Column::EnterpriseId.eq(e.id))
         .exec(conn)
         .await?;
@@ -203,7 +209,7 @@ impl Store {
         row.updated_at = Set(Utc::now());
         row.version = Set(before.version + 1);
         let after = row.update(&txn).await?;
-        if after.region_code != before.region_code || after.tags != before.tags {
+        if after.region_code != before.region_code || after.tags != before.tags || search_text(&after) != search_text(&before) {
             copy_to_targets(&txn, &after).await?;
         }
         audit::append(&txn, who, Event::new("update", "enterprise", id).change(Some(&before), Some(&after))).await?;

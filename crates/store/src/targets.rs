@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -163,25 +163,24 @@ impl Store {
         }
         let q = f.q.trim();
         if !q.is_empty() {
-            // Name search goes through the companies (a full-text index comes with search).
             let folded = domain::names::normalize_name(q);
-            let ent = enterprise::Entity::find()
-                .select_only()
-                .column(enterprise::Column::Id)
-                .filter(Condition::any().add(enterprise::Column::NameNorm.contains(&folded)).add(enterprise::Column::FormerNames.contains(q)).add(enterprise::Column::Uscc.starts_with(&domain::uscc::Uscc::normalize(q))));
-            query = query.filter(target::Column::EnterpriseId.in_subquery(ent.into_query()));
+            let code = domain::uscc::Uscc::normalize(q);
+            query = query.filter(Condition::any().add(target::Column::SearchText.contains(&folded)).add(target::Column::SearchText.contains(&code)));
         }
-        query = match f.sort {
+        // Counted before ordering: a count over an ordered subquery would sort every row.
+        let total = query.clone().count(&self.db).await?;
+        let per_page = f.per_page.clamp(1, 1000);
+        let targets = match f.sort {
             TargetSort::Recent => query.order_by_desc(target::Column::UpdatedAt),
             TargetSort::Priority => query.order_by_asc(target::Column::Priority).order_by_desc(target::Column::UpdatedAt),
             TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_desc(target::Column::UpdatedAt),
             TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId),
         }
-        .order_by_asc(target::Column::Id);
-        let per_page = f.per_page.clamp(1, 1000);
-        let paginator = query.paginate(&self.db, per_page);
-        let total = paginator.num_items().await?;
-        let targets = paginator.fetch_page(f.page).await?;
+        .order_by_asc(target::Column::Id)
+        .offset(f.page * per_page)
+        .limit(per_page)
+        .all(&self.db)
+        .await?;
         let mut rows = self.target_rows(targets).await?;
         if f.sort == TargetSort::Name {
             rows.sort_by(|a, b| a.enterprise.name_norm.cmp(&b.enterprise.name_norm));
@@ -282,6 +281,7 @@ impl Store {
             last_contact_on: Set(None),
             region_code: Set(ent.region_code.clone()),
             tags: Set(ent.tags.clone()),
+            search_text: Set(crate::enterprises::search_text(&ent)),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

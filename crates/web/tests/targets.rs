@@ -248,3 +248,24 @@ async fn the_chain_map_shows_gaps_local_companies_and_targets() {
     assert!(sheet[0][0].contains(&first.chain.name));
     assert!(sheet.iter().flatten().any(|c| c.contains("成都天成机载设备有限公司")));
 }
+
+#[tokio::test]
+async fn lists_follow_a_companys_region_and_tags_when_they_change() {
+    let app = spawn_app().await;
+    let e = company(&app.store, "东莞凯越新能源有限公司", "").await;
+    target_of(&app.store, e, "610703").await;
+    app.sign_in("officer-610703").await;
+    assert!(!app.get_html("/targets?region=44").await.contains("东莞凯越新能源"), "registered in 苏州 (32) first");
+    let before = app.store.enterprise(e).await.unwrap();
+    let moved = EnterpriseInput { name: before.name.clone(), industry_code: "3741".into(), region_code: "441900".into(), tags: vec![Tag::Listed], ..Default::default() };
+    app.store.update_enterprise(&Who::system("test"), e, before.version, &moved, false).await.unwrap();
+    let page = app.get_html("/targets?region=44&tag=listed").await;
+    assert!(page.contains("东莞凯越新能源"), "the target follows its company to 广东 and 上市");
+    assert!(!app.get_html("/targets?tag=specialized").await.contains("东莞凯越新能源"));
+    assert!(app.get_html("/targets?q=凯越").await.contains("东莞凯越新能源"), "by part of the name");
+    // Renamed: the old name becomes a former name and still finds it.
+    let current = app.store.enterprise(e).await.unwrap();
+    let renamed = EnterpriseInput { name: "广东凯越储能股份有限公司".into(), former_names: "东莞凯越新能源有限公司".into(), industry_code: "3741".into(), region_code: "441900".into(), ..Default::default() };
+    app.store.update_enterprise(&Who::system("test"), e, current.version, &renamed, false).await.unwrap();
+    assert!(app.get_html("/targets?q=东莞凯越").await.contains("广东凯越储能股份有限公司"), "by a former name");
+}

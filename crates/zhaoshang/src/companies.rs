@@ -195,6 +195,7 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
                 last_contact_on: None,
                 region_code: e.region_code.clone(),
                 tags: e.tags.clone(),
+                search_text: store::enterprises::search_text(e),
                 created_at: now - Duration::days((rng.next() % 300) as i64),
                 updated_at: now,
                 version: 1,
@@ -207,7 +208,10 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
 
     // Follow-ups on targets, by the target unit's people; some next steps due today or overdue.
     if !data.targets.is_empty() {
-        for i in 0..sizes.follow_ups {
+        let mut attempts = 0;
+        while data.follow_ups.len() < sizes.follow_ups && attempts < sizes.follow_ups * 3 {
+            attempts += 1;
+            let i = data.follow_ups.len();
             let t_index = (rng.next() % data.targets.len() as u64) as usize;
             let t = &data.targets[t_index];
             if t.status == Engagement::NotContacted.code() {

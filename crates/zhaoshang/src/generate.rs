@@ -43,7 +43,7 @@ impl Scale {
         match self {
             Scale::Demo => crate::companies::Sizes { enterprises: 800, targets_per_unit: 6, follow_ups: 400 },
             Scale::City => crate::companies::Sizes { enterprises: 20_000, targets_per_unit: 100, follow_ups: 20_000 },
-            Scale::Province => crate::companies::Sizes { enterprises: 1_000_000, targets_per_unit: 345, follow_ups: 2_000_000 },
+            Scale::Province => crate::companies::Sizes { enterprises: 1_000_000, targets_per_unit: 380, follow_ups: 2_000_000 },
         }
     }
 }
@@ -164,7 +164,7 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
     first.industry_code = "3741".into();
     first.is_local = false;
     first.tags = "specialized".into();
-    let (id, region, tags) = (first.id, first.region_code.clone(), first.tags.clone());
+    let (id, region, tags, search_text) = (first.id, first.region_code.clone(), first.tags.clone(), store::enterprises::search_text(first));
     data.targets.retain(|t| t.enterprise_id != id);
     data.target_links.retain(|l| data.targets.iter().any(|t| t.id == l.target_id));
     data.follow_ups.retain(|f| f.enterprise_id != id);
@@ -184,6 +184,7 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
         last_contact_on: None,
         region_code: region,
         tags,
+        search_text,
         created_at: now,
         updated_at: now,
         version: 1,

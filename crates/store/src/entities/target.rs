@@ -20,10 +20,13 @@ pub struct Model {
     pub note: String,
     /// Date of the latest follow-up, kept with each follow-up for fast lists.
     pub last_contact_on: Option<Date>,
-    /// The enterprise's region and tags, copied here so lists filter without a join over every
-    /// company; kept equal by `create_target`, `update_enterprise` and `merge_enterprises`.
+    /// The enterprise's region, tags and searchable names (folded name, former names, code),
+    /// copied here so lists filter without a join over every company; kept equal by
+    /// `create_target`, `update_enterprise` and `merge_enterprises`.
     pub region_code: String,
     pub tags: String,
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

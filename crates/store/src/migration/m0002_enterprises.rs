@@ -104,6 +104,7 @@ impl MigrationTrait for Migration {
                 .col(date_null("last_contact_on"))
                 .col(string("region_code").default(""))
                 .col(string("tags").default(""))
+                .col(text("search_text").default(""))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .col(integer("version").default(1))
