@@ -159,7 +159,11 @@ impl Store {
             query = query.filter(target::Column::Tags.contains(&f.tag));
         }
         if !f.region.is_empty() {
-            query = query.filter(target::Column::RegionCode.starts_with(&f.region));
+            // A prefix as a range, which every database answers from the index (LIKE 'x%' is not).
+            query = query.filter(target::Column::RegionCode.gte(f.region.as_str()));
+            if let Some(end) = prefix_end(&f.region) {
+                query = query.filter(target::Column::RegionCode.lt(end));
+            }
         }
         let q = f.q.trim();
         if !q.is_empty() {
@@ -170,13 +174,14 @@ impl Store {
         // Counted before ordering: a count over an ordered subquery would sort every row.
         let total = query.clone().count(&self.db).await?;
         let per_page = f.per_page.clamp(1, 1000);
+        // Each order ends with the id in the index's own direction, so that an index walk
+        // yields the page without sorting ties (every index carries the row id last).
         let targets = match f.sort {
-            TargetSort::Recent => query.order_by_desc(target::Column::UpdatedAt),
-            TargetSort::Priority => query.order_by_asc(target::Column::Priority).order_by_desc(target::Column::UpdatedAt),
-            TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_desc(target::Column::UpdatedAt),
-            TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId),
+            TargetSort::Recent => query.order_by_desc(target::Column::UpdatedAt).order_by_desc(target::Column::Id),
+            TargetSort::Priority => query.order_by_asc(target::Column::Priority).order_by_asc(target::Column::Id),
+            TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_asc(target::Column::Id),
+            TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId).order_by_asc(target::Column::Id),
         }
-        .order_by_asc(target::Column::Id)
         .offset(f.page * per_page)
         .limit(per_page)
         .all(&self.db)
@@ -333,6 +338,14 @@ impl Store {
     }
 }
 
+/// The smallest code after every code that starts with the digits `prefix` ("44" → "45"); none
+/// for all nines. Digits only, so the bound holds under any collation.
+fn prefix_end(prefix: &str) -> Option<String> {
+    let n: u64 = prefix.parse().ok()?;
+    let next = format!("{:0width$}", n + 1, width = prefix.len());
+    (next.len() == prefix.len()).then_some(next)
+}
+
 async fn check_links(conn: &impl sea_orm::ConnectionTrait, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
@@ -362,6 +375,17 @@ async fn set_links(conn: &impl sea_orm::ConnectionTrait, target_id: i64, ids: &[
         target_link::Entity::insert_many(unique.into_iter().map(|link_id| target_link::ActiveModel { target_id: Set(target_id), link_id: Set(link_id) })).exec(conn).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prefix_end_table() {
+        let cases = [("44", Some("45")), ("4403", Some("4404")), ("49", Some("50")), ("0999", Some("1000")), ("99", None), ("x", None)];
+        for (prefix, end) in cases {
+            assert_eq!(super::prefix_end(prefix).as_deref(), end, "{prefix}");
+        }
+    }
 }
 
 impl Store {

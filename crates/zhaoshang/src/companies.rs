@@ -196,8 +196,8 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
                 region_code: e.region_code.clone(),
                 tags: e.tags.clone(),
                 search_text: store::enterprises::search_text(e),
-                created_at: now - Duration::days((rng.next() % 300) as i64),
-                updated_at: now,
+                created_at: now - Duration::days((rng.next() % 300) as i64 + 60),
+                updated_at: now - Duration::seconds((rng.next() % (60 * 86_400)) as i64),
                 version: 1,
             });
             if let Some((link_id, _)) = link_codes.iter().find(|(_, codes)| codes.contains(&e.industry_code)) {

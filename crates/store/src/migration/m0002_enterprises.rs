@@ -118,7 +118,10 @@ impl MigrationTrait for Migration {
         m.create_index(index("ix_targets_unit_status", "targets", &["owner_unit_id", "status", "priority"])).await?;
         m.create_index(index("ix_targets_contact", "targets", &["last_contact_on"])).await?;
         m.create_index(index("ix_targets_updated", "targets", &["updated_at"])).await?;
-        m.create_index(index("ix_targets_region", "targets", &["region_code"])).await?;
+        m.create_index(index("ix_targets_region_contact", "targets", &["region_code", "last_contact_on"])).await?;
+        m.create_index(index("ix_targets_status_priority", "targets", &["status", "priority"])).await?;
+        m.create_index(index("ix_targets_priority", "targets", &["priority"])).await?;
+        m.create_index(index("ix_targets_tags", "targets", &["tags"])).await?;
         m.create_index(index("ix_targets_unit_updated", "targets", &["owner_unit_id", "updated_at"])).await?;
 
         m.create_table(
