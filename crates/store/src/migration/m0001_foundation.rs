@@ -3,17 +3,10 @@
 use sea_orm_migration::{prelude::*, schema::*};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
+use super::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(name: &str, from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from_table.to_string(), from_col.to_string())
-        .to(to_table.to_string(), "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
 
 fn instant(name: &str) -> ColumnDef {
     timestamp_with_time_zone(name.to_string())

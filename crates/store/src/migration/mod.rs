@@ -8,6 +8,29 @@ mod m0002_enterprises;
 
 pub struct Migrator;
 
+// Helpers shared by the migrations. Released migrations call them, so they never change
+// behaviour: a different need is a new helper.
+
+/// A foreign key to `to_table.id` that refuses deleting a referenced row.
+fn fk(name: &str, from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from_table.to_string(), from_col.to_string())
+        .to(to_table.to_string(), "id")
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+/// A plain index over `cols`, in order.
+fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table.to_string());
+    for c in cols {
+        i.col(ToString::to_string(c));
+    }
+    i.to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
