@@ -50,6 +50,8 @@ impl MigrationTrait for Migration {
         m.create_index(index("ix_enterprises_name", "enterprises", &["name_norm"])).await?;
         m.create_index(index("ix_enterprises_region", "enterprises", &["region_code"])).await?;
         m.create_index(index("ix_enterprises_industry", "enterprises", &["industry_code"])).await?;
+        // The chain map counts local companies per industry.
+        m.create_index(index("ix_enterprises_local_industry", "enterprises", &["is_local", "industry_code"])).await?;
 
         m.create_table(
             Table::create()
