@@ -18,8 +18,9 @@ pub struct LinkFacts {
     /// (enterprise id, name, is chain leader), leaders first, at most 10.
     pub local: Vec<(i64, String, bool)>,
     pub local_total: u64,
-    /// (target id, enterprise name, unit name, status code).
+    /// (target id, enterprise name, unit name, status code) of the first ten.
     pub targets: Vec<(i64, String, String, String)>,
+    pub targets_total: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,32 +68,54 @@ impl Store {
             if let Some(cond) = industry_condition(&l.industry_codes) {
                 let local = enterprise::Entity::find().filter(enterprise::Column::IsLocal.eq(true)).filter(enterprise::Column::MergedIntoId.is_null()).filter(cond);
                 f.local_total = local.clone().count(&self.db).await?;
-                let mut rows = local.order_by_desc(enterprise::Column::CapitalWan).limit(50).all(&self.db).await?;
-                rows.sort_by_key(|e| !e.tags.contains(leader));
-                f.local = rows.into_iter().take(10).map(|e| { let is_leader = e.tags.contains(leader); (e.id, e.name, is_leader) }).collect();
+                // Only the columns shown: company rows are wide (business scope, address).
+                let mut rows: Vec<(i64, String, String)> = local
+                    .select_only()
+                    .columns([enterprise::Column::Id, enterprise::Column::Name, enterprise::Column::Tags])
+                    .order_by_desc(enterprise::Column::CapitalWan)
+                    .limit(50)
+                    .into_tuple()
+                    .all(&self.db)
+                    .await?;
+                rows.sort_by_key(|(_, _, tags)| !tags.contains(leader));
+                f.local = rows.into_iter().take(10).map(|(id, name, tags)| (id, name, tags.contains(leader))).collect();
             }
             facts.insert(l.id, f);
         }
-        // Targets tied to these links, visible to the viewer.
+        // Targets tied to these links, visible to the viewer: all counted, the first ten named.
         let link_ids: Vec<i64> = links.iter().map(|l| l.id).collect();
         let ties = target_link::Entity::find().filter(target_link::Column::LinkId.is_in(link_ids)).all(&self.db).await?;
-        let target_ids: Vec<i64> = ties.iter().map(|t| t.target_id).collect();
-        let targets = target::Entity::find()
-            .filter(target::Column::Id.is_in(target_ids))
+        let tied: Vec<i64> = ties.iter().map(|t| t.target_id).collect();
+        let visible: std::collections::HashSet<i64> = target::Entity::find()
+            .select_only()
+            .column(target::Column::Id)
+            .filter(target::Column::Id.is_in(tied))
             .filter(crate::targets::visible(self, visibility).await?)
+            .into_tuple::<i64>()
             .all(&self.db)
-            .await?;
+            .await?
+            .into_iter()
+            .collect();
+        let mut shown: HashMap<i64, Vec<i64>> = HashMap::new();
+        for tie in ties.iter().filter(|t| visible.contains(&t.target_id)) {
+            let f = facts.entry(tie.link_id).or_default();
+            f.targets_total += 1;
+            let list = shown.entry(tie.link_id).or_default();
+            if list.len() < 10 {
+                list.push(tie.target_id);
+            }
+        }
+        let detail_ids: Vec<i64> = shown.values().flatten().copied().collect();
+        let targets = target::Entity::find().filter(target::Column::Id.is_in(detail_ids)).all(&self.db).await?;
         let ent_ids: Vec<i64> = targets.iter().map(|t| t.enterprise_id).collect();
         let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
         let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
-        for tie in &ties {
-            if let Some(t) = targets.iter().find(|t| t.id == tie.target_id) {
-                facts.entry(tie.link_id).or_default().targets.push((
-                    t.id,
-                    names.get(&t.enterprise_id).cloned().unwrap_or_default(),
-                    units.get(&t.owner_unit_id).cloned().unwrap_or_default(),
-                    t.status.clone(),
-                ));
+        for (link_id, ids) in shown {
+            let f = facts.entry(link_id).or_default();
+            for id in ids {
+                if let Some(t) = targets.iter().find(|t| t.id == id) {
+                    f.targets.push((t.id, names.get(&t.enterprise_id).cloned().unwrap_or_default(), units.get(&t.owner_unit_id).cloned().unwrap_or_default(), t.status.clone()));
+                }
             }
         }
         Ok(ChainMap { tree: chain, cluster_name, facts })

@@ -110,8 +110,10 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
     nav.push(item("units", "/units", "单位", "位", "管理"));
     nav.push(item("users", "/users", if sees_all { "用户" } else { "本单位人员" }, "人", "管理"));
-    if admin || bureau {
+    if admin || bureau || user.has(Role::Department) {
         nav.push(item("profile", "/profile", "产业链配置", "配", "管理"));
+    }
+    if admin || bureau {
         nav.push(item("audit", "/audit", "审计日志", "审", "管理"));
     }
     nav.push(item("account", "/account", "我的", "我", "个人"));

@@ -92,13 +92,16 @@ fn render_links(nodes: &[LinkNode], facts: &std::collections::HashMap<i64, LinkF
             out.push_str("<div class=\"muted\">本地暂无企业</div>");
         }
         if !f.targets.is_empty() {
-            out.push_str(&format!("<div>目标企业 {} 家：", f.targets.len()));
+            out.push_str(&format!("<div><a href=\"/targets?link_id={}\">目标企业 {} 家</a>：", l.id, f.targets_total));
             let names: Vec<String> = f
                 .targets
                 .iter()
                 .map(|(id, name, unit, status)| format!("<a href=\"/targets/{id}\">{}</a><span class=\"muted\">（{}，{}）</span>", escape(name), escape(unit), crate::routes::targets::status_label(status)))
                 .collect();
             out.push_str(&names.join("、"));
+            if f.targets_total > f.targets.len() as u64 {
+                out.push_str(" 等");
+            }
             out.push_str("</div>");
         } else if l.strength != "strong" {
             out.push_str(&format!("<div><a href=\"/targets?link_id={}\">还没有目标企业</a></div>", l.id));
@@ -132,7 +135,7 @@ fn rows_of(nodes: &[LinkNode], depth: usize, facts: &std::collections::HashMap<i
             Cell::Text(n.link.industry_codes.replace(',', " ")),
             Cell::Int(f.local_total as i64),
             Cell::Text(f.local.iter().map(|(_, name, leader)| if *leader { format!("{name}（链主）") } else { name.clone() }).collect::<Vec<_>>().join("、")),
-            Cell::Int(f.targets.len() as i64),
+            Cell::Int(f.targets_total as i64),
             Cell::Text(f.targets.iter().map(|(_, name, unit, _)| format!("{name}（{unit}）")).collect::<Vec<_>>().join("、")),
         ]);
         rows_of(&n.children, depth + 1, facts, out);
