@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
@@ -415,7 +415,3 @@ where
     }
     Ok(query.exec(txn).await?.rows_affected as usize)
 }
-
-/// Keeps `ConnectionTrait` in scope for generic helpers above.
-#[allow(dead_code)]
-fn _assert_conn<C: ConnectionTrait>(_: &C) {}
