@@ -129,6 +129,12 @@ async fn another_units_target_is_invisible_by_id_list_search_export_and_attachme
     assert_eq!(export.status(), StatusCode::OK);
     let sheet = office::xlsx::read_first_sheet(&export.bytes().await.unwrap()).unwrap();
     assert!(!sheet.iter().flatten().any(|c| c.contains("华瑞")), "{sheet:?}");
+    // The company list exports as searched: the shared company data, no other unit's target.
+    let companies = app.get("/enterprises/export.xlsx?q=华瑞").await;
+    let sheet = office::xlsx::read_first_sheet(&companies.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheet[2][1], "苏州华瑞航空科技有限公司");
+    assert_eq!(sheet[2][2], "91110108551385082Q");
+    assert_eq!(sheet.len(), 3, "title, header, one company");
     // The company page says who courts it and since when, not their notes.
     let page = app.get_html(&format!("/enterprises/{e}")).await;
     assert!(page.contains("「城固县」自") && page.contains("已在对接这家企业"));

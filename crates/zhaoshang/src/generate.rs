@@ -171,6 +171,33 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
     let officer = users.iter().find(|u| u.username == "officer-610703").map(|u| u.id);
     let target_id = data.targets.iter().map(|t| t.id).max().unwrap_or(0) + 1;
     let now = chrono::Utc::now();
+    // Her Monday morning: three next steps due today and one overdue, on her unit's other targets.
+    let today = now.date_naive();
+    let mut next_id = data.follow_ups.iter().map(|f| f.id).max().unwrap_or(0);
+    let own: Vec<(i64, i64)> = data.targets.iter().filter(|t| t.owner_unit_id == nanzheng.id && t.status != "not_contacted").map(|t| (t.id, t.enterprise_id)).take(4).collect();
+    for (n, (target, enterprise)) in own.into_iter().enumerate() {
+        let (Some(officer), due) = (officer, if n == 3 { today - chrono::Duration::days(2) } else { today }) else { continue };
+        next_id += 1;
+        data.follow_ups.push(store::entities::follow_up::Model {
+            id: next_id,
+            enterprise_id: enterprise,
+            target_id: Some(target),
+            unit_id: nanzheng.id,
+            user_id: officer,
+            happened_on: due - chrono::Duration::days(7),
+            kind: "call".into(),
+            place: String::new(),
+            latitude_e6: None,
+            longitude_e6: None,
+            participants: String::new(),
+            summary: "电话沟通项目进展，企业希望尽快拿到测算资料。".into(),
+            next_step: ["发送地价测算表", "确认考察行程", "提供标准化厂房图纸", "回复用电负荷问题"][n].into(),
+            next_due: Some(due),
+            next_done: false,
+            client_key: format!("story-{n}"),
+            created_at: now - chrono::Duration::days(7),
+        });
+    }
     data.targets.push(store::entities::target::Model {
         id: target_id,
         enterprise_id: id,

@@ -92,6 +92,44 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     Ok(Html(page.render()?))
 }
 
+/// The companies found for a query (or the most recent ones), as .xlsx.
+pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
+    use office::xlsx::{Cell, Column};
+    let query = q.get("q");
+    let found = if query.is_empty() { state.store.recent_enterprises(10_000).await? } else { state.store.find_enterprises(&query, user.actor.visibility(), 10_000).await? };
+    let columns: Vec<Column> = [("序号", 6.0), ("企业名称", 36.0), ("统一社会信用代码", 22.0), ("法定代表人", 10.0), ("成立日期", 12.0), ("注册资本（万元）", 14.0), ("登记状态", 8.0), ("国标行业", 26.0), ("所在地区", 24.0), ("标签", 20.0), ("本地企业", 8.0)]
+        .into_iter()
+        .map(|(h, w)| Column { header: h.to_string(), width: w })
+        .collect();
+    let rows = found.iter().enumerate().map(|(i, e)| {
+        let l = line(e.clone());
+        vec![
+            Cell::Int(i as i64 + 1),
+            Cell::Text(e.name.clone()),
+            Cell::Text(e.uscc.clone().unwrap_or_default()),
+            Cell::Text(e.legal_rep.clone()),
+            e.established_on.map_or(Cell::Empty, Cell::Date),
+            e.capital_wan.map_or(Cell::Empty, Cell::Wan),
+            Cell::Text(e.status.clone()),
+            Cell::Text(l.industry),
+            Cell::Text(l.region),
+            Cell::Text(l.tags.join("、")),
+            Cell::Text(if e.is_local { "是".into() } else { String::new() }),
+        ]
+    });
+    let today = chrono::Utc::now().date_naive();
+    let title = if query.is_empty() { format!("企业库（最近更新，{today} 导出）") } else { format!("企业库：「{query}」的查找结果（{today} 导出）") };
+    let bytes = office::xlsx::write_table("企业", &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"enterprises-{today}.xlsx\"; filename*=UTF-8''{}", crate::forms::url_encode(&format!("企业库-{today}.xlsx")))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Suggestions for the quick entry: a few companies whose name contains what was typed.
 pub async fn suggest(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Json<serde_json::Value>> {
     let query = q.get("q");

@@ -65,6 +65,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/enterprises/new"),
     ("POST", "/enterprises/new"),
     ("GET", "/enterprises/suggest"),
+    ("GET", "/enterprises/export.xlsx"),
     ("GET", "/enterprises/{id}"),
     ("GET", "/enterprises/{id}/edit"),
     ("POST", "/enterprises/{id}/edit"),
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprises", get(enterprises::list))
         .route("/enterprises/new", get(enterprises::new_page).post(enterprises::create))
         .route("/enterprises/suggest", get(enterprises::suggest))
+        .route("/enterprises/export.xlsx", get(enterprises::export))
         .route("/enterprises/{id}", get(enterprises::show))
         .route("/enterprises/{id}/edit", get(enterprises::edit_page).post(enterprises::update))
         .route("/enterprises/{id}/contacts", post(enterprises::add_contact))
