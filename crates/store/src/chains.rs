@@ -9,7 +9,7 @@ use serde::Serialize;
 use domain::access::Visibility;
 use domain::target::Tag;
 
-use crate::entities::{enterprise, link, target, target_link, unit};
+use crate::entities::{enterprise, target, target_link, unit};
 use crate::profile::{ChainTree, LinkNode};
 use crate::{Result, Store, StoreError};
 
@@ -42,13 +42,6 @@ fn industry_condition(codes: &str) -> Option<Condition> {
     Some(cond)
 }
 
-fn flatten(nodes: &[LinkNode], out: &mut Vec<link::Model>) {
-    for n in nodes {
-        out.push(n.link.clone());
-        flatten(&n.children, out);
-    }
-}
-
 impl Store {
     pub async fn chain_map(&self, chain_id: i64, visibility: Visibility) -> Result<ChainMap> {
         let tree = self.profile_tree().await?;
@@ -59,8 +52,7 @@ impl Store {
                 c.chains.into_iter().find(|h| h.chain.id == chain_id).map(|h| (name, h))
             })
             .ok_or_else(|| StoreError::NotFound("没有这条产业链（或已停用）".into()))?;
-        let mut links = Vec::new();
-        flatten(&chain.links, &mut links);
+        let links = LinkNode::flatten(&chain.links);
         let mut facts: HashMap<i64, LinkFacts> = HashMap::new();
         let leader = Tag::ChainLeader.code();
         for l in &links {

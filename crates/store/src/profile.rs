@@ -48,6 +48,35 @@ pub struct ClusterTree {
     pub chains: Vec<ChainTree>,
 }
 
+impl LinkNode {
+    /// Every link of a forest, parents before their children.
+    pub fn flatten(nodes: &[LinkNode]) -> Vec<link::Model> {
+        let mut out = Vec::new();
+        fn walk(nodes: &[LinkNode], out: &mut Vec<link::Model>) {
+            for n in nodes {
+                out.push(n.link.clone());
+                walk(&n.children, out);
+            }
+        }
+        walk(nodes, &mut out);
+        out
+    }
+
+    /// How many links of a forest are strong, weak and missing.
+    pub fn strength_counts(nodes: &[LinkNode]) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for l in Self::flatten(nodes) {
+            let i = match l.strength.as_str() {
+                "strong" => 0,
+                "weak" => 1,
+                _ => 2,
+            };
+            counts[i] += 1;
+        }
+        counts
+    }
+}
+
 /// A link's editable fields, as typed in a form.
 #[derive(Debug, Clone, Default)]
 pub struct LinkInput {

@@ -109,6 +109,11 @@ impl Store {
         Ok(user::Entity::find().filter(cond).order_by_asc(user::Column::UnitId).order_by_asc(user::Column::Username).limit(2000).all(&self.db).await?)
     }
 
+    /// Accounts locked right now (after failed passwords or by an admin).
+    pub async fn count_locked_users(&self) -> Result<u64> {
+        Ok(user::Entity::find().filter(user::Column::LockedUntil.gt(Utc::now())).count(&self.db).await?)
+    }
+
     pub async fn count_users(&self) -> Result<u64> {
         Ok(user::Entity::find().count(&self.db).await?)
     }

@@ -274,3 +274,27 @@ async fn loading_a_new_profile_version_keeps_the_old_one() {
     assert!(err.contains("牵头部门「nobody」"), "{err}");
     assert_eq!(db.store.profile_versions().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn link_forests_flatten_and_count_every_link_once() {
+    use store::profile::LinkNode;
+    let db = TestDb::new().await;
+    let report = db.store.load_profile(&who(), PROFILE).await.unwrap();
+    let tree = db.store.profile_tree().await.unwrap();
+    let chains: Vec<_> = tree.iter().flat_map(|c| &c.chains).collect();
+    let all: usize = chains.iter().map(|h| LinkNode::flatten(&h.links).len()).sum();
+    assert_eq!(all, report.links, "every link of the profile, nested ones included");
+    let counted: usize = chains.iter().map(|h| LinkNode::strength_counts(&h.links).iter().sum::<usize>()).sum();
+    assert_eq!(counted, report.links);
+    let missing: usize = chains.iter().map(|h| LinkNode::strength_counts(&h.links)[2]).sum();
+    assert!(missing > 0 && missing < report.links, "the Hanzhong profile has gaps and strengths");
+    // Parents come before their children.
+    for h in &chains {
+        let flat = LinkNode::flatten(&h.links);
+        for (i, l) in flat.iter().enumerate() {
+            if let Some(parent) = l.parent_id {
+                assert!(flat[..i].iter().any(|p| p.id == parent), "{} after its parent", l.name);
+            }
+        }
+    }
+}

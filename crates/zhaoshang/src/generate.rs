@@ -145,15 +145,11 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     }
     let n = store.insert_users_bulk(&who, users, "生成数据").await?;
     let users = store.users(None, "").await?;
-    let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| flatten(&h.links)).collect();
+    let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| store::profile::LinkNode::flatten(&h.links)).collect();
     let mut data = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
     story(&mut data, &units, &users);
     let companies = store.load_generated(&who, data).await?;
     Ok(Report { units: units.len(), users: n, companies })
-}
-
-fn flatten(nodes: &[store::profile::LinkNode]) -> Vec<store::entities::link::Model> {
-    nodes.iter().flat_map(|n| std::iter::once(n.link.clone()).chain(flatten(&n.children))).collect()
 }
 
 /// The company of the design's Monday story (DESIGN §13): 秦岭航空零部件, courted by 南郑区.

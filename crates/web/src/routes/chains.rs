@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 
 use domain::profile::{position_label, strength_label};
 use store::chains::{ChainMap, LinkFacts};
@@ -12,21 +11,9 @@ use store::profile::{ClusterTree, LinkNode};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
-use crate::forms::{parse_id, url_encode};
+use crate::forms::parse_id;
 use crate::views::{Page, escape};
 use crate::AppState;
-
-fn count(nodes: &[LinkNode], acc: &mut [usize; 3]) {
-    for n in nodes {
-        let i = match n.link.strength.as_str() {
-            "strong" => 0,
-            "weak" => 1,
-            _ => 2,
-        };
-        acc[i] += 1;
-        count(&n.children, acc);
-    }
-}
 
 #[derive(Template)]
 #[template(path = "chains.html")]
@@ -44,8 +31,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Ht
                 .chains
                 .into_iter()
                 .map(|h| {
-                    let mut n = [0; 3];
-                    count(&h.links, &mut n);
+                    let n = LinkNode::strength_counts(&h.links);
                     (h.chain.id, h.chain.name, h.lead_unit_name, n)
                 })
                 .collect();
@@ -154,13 +140,5 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Path(id): 
         .collect();
     let title = format!("{} · {} 产业链图谱（牵头：{}）", map.cluster_name, map.tree.chain.name, map.tree.lead_unit_name);
     let bytes = office::xlsx::write_table(&map.tree.chain.name, &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!("{}产业链图谱.xlsx", map.tree.chain.name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"chain-{id}.xlsx\"; filename*=UTF-8''{}", url_encode(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::xlsx_download(bytes, &format!("chain-{id}.xlsx"), &format!("{}产业链图谱.xlsx", map.tree.chain.name)))
 }

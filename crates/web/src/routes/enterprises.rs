@@ -120,14 +120,7 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): 
     let today = chrono::Utc::now().date_naive();
     let title = if query.is_empty() { format!("企业库（最近更新，{today} 导出）") } else { format!("企业库：「{query}」的查找结果（{today} 导出）") };
     let bytes = office::xlsx::write_table("企业", &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"enterprises-{today}.xlsx\"; filename*=UTF-8''{}", crate::forms::url_encode(&format!("企业库-{today}.xlsx")))),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::xlsx_download(bytes, &format!("enterprises-{today}.xlsx"), &format!("企业库-{today}.xlsx")))
 }
 
 /// Suggestions for the quick entry: a few companies whose name contains what was typed.

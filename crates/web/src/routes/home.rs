@@ -47,7 +47,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         }
     }
     if user.has(Role::Admin) {
-        let locked = state.store.users(None, "").await?.into_iter().filter(|u| u.locked_until.is_some_and(|t| t > Utc::now())).count();
+        let locked = state.store.count_locked_users().await?;
         if locked > 0 {
             waiting.push(Waiting { text: format!("{locked} 个账号因密码错误被锁定"), href: "/users?locked=1".into(), action: "查看" });
         }
@@ -58,7 +58,10 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         .iter()
         .flat_map(|c| &c.chains)
         .filter(|h| !user.has(Role::Department) || user.has(Role::Bureau) || h.chain.lead_unit_id == user.unit.id)
-        .map(|h| count_gaps(&h.links))
+        .map(|h| {
+            let [_, weak, missing] = store::profile::LinkNode::strength_counts(&h.links);
+            weak + missing
+        })
         .sum();
     let unit_users = state.store.users(Some(user.unit.id), "").await?.len();
     let today = Utc::now().date_naive();
@@ -80,8 +83,4 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         can_log: crate::routes::enterprises::may_edit_companies(&user),
     };
     Ok(Html(page.render()?))
-}
-
-fn count_gaps(links: &[store::profile::LinkNode]) -> usize {
-    links.iter().map(|l| usize::from(l.link.strength != "strong") + count_gaps(&l.children)).sum()
 }

@@ -171,6 +171,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// An .xlsx file as a download: an ASCII file name for old clients, the Chinese one for the rest.
+pub(crate) fn xlsx_download(bytes: Vec<u8>, ascii_name: &str, name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", crate::forms::url_encode(name))),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 async fn not_found() -> crate::error::AppError {
     crate::error::AppError::NotFound("没有这个页面".into())
 }

@@ -21,7 +21,7 @@ pub struct ChainView {
     pub lead: String,
     pub editable: bool,
     pub links_html: String,
-    pub counts: (usize, usize, usize),
+    pub counts: [usize; 3],
 }
 
 pub struct ClusterView {
@@ -79,17 +79,6 @@ fn links_html(nodes: &[LinkNode], editable: bool, out: &mut String) {
     out.push_str("</ul>");
 }
 
-fn count(nodes: &[LinkNode], acc: &mut (usize, usize, usize)) {
-    for n in nodes {
-        match n.link.strength.as_str() {
-            "strong" => acc.0 += 1,
-            "weak" => acc.1 += 1,
-            _ => acc.2 += 1,
-        }
-        count(&n.children, acc);
-    }
-}
-
 pub async fn tree(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Html<String>> {
     let tree = state.store.profile_tree().await?;
     let clusters = tree
@@ -103,8 +92,7 @@ pub async fn tree(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
                     let editable = may_edit_chain(&user, &h.chain);
                     let mut html = String::new();
                     links_html(&h.links, editable, &mut html);
-                    let mut counts = (0, 0, 0);
-                    count(&h.links, &mut counts);
+                    let counts = LinkNode::strength_counts(&h.links);
                     ChainView { lead: h.lead_unit_name, editable, links_html: html, counts, chain: h.chain }
                 })
                 .collect(),
@@ -151,7 +139,7 @@ fn input_of(form: &FormData) -> LinkInput {
 
 async fn render_link_form(state: &AppState, user: &CurrentUser, chain: &chain::Model, action: String, form: FormData, retire_id: Option<i64>, error: Option<String>) -> Result<Response> {
     let parents = if retire_id.is_none() {
-        state.store.profile_tree().await?.into_iter().flat_map(|c| c.chains).filter(|h| h.chain.id == chain.id).flat_map(|h| flatten(&h.links)).collect()
+        state.store.profile_tree().await?.into_iter().flat_map(|c| c.chains).filter(|h| h.chain.id == chain.id).flat_map(|h| LinkNode::flatten(&h.links)).collect()
     } else {
         Vec::new()
     };
@@ -167,10 +155,6 @@ async fn render_link_form(state: &AppState, user: &CurrentUser, chain: &chain::M
         error,
     };
     Ok(Html(page.render()?).into_response())
-}
-
-fn flatten(nodes: &[LinkNode]) -> Vec<link::Model> {
-    nodes.iter().flat_map(|n| std::iter::once(n.link.clone()).chain(flatten(&n.children))).collect()
 }
 
 pub async fn edit_link_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response> {

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use domain::Role;
@@ -195,15 +194,7 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): 
     });
     let bytes = office::xlsx::write_table("目标企业", &format!("目标企业清单（{today} 导出，共 {} 家）", rows.len()), &columns, data)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!("目标企业-{today}.xlsx");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"targets-{today}.xlsx\"; filename*=UTF-8''{}", url_encode(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::xlsx_download(bytes, &format!("targets-{today}.xlsx"), &format!("目标企业-{today}.xlsx")))
 }
 
 pub async fn save_view(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
