@@ -38,6 +38,10 @@ pub enum Power {
     EditProfile,
     ViewAudit,
     SeeAllUnits,
+    /// Verify stages and funds on site (实地核查).
+    Verify,
+    /// Decide eligibility rules, duplicates and credit shares, review policy packages.
+    Adjudicate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +65,7 @@ impl Actor {
             Power::ManageUsers | Power::ManageUnits => self.has(Role::Admin),
             Power::EditProfile | Power::ViewAudit => self.has(Role::Admin) || self.has(Role::Bureau),
             Power::SeeAllUnits => self.has(Role::Admin) || self.has(Role::Bureau) || self.has(Role::Leader),
+            Power::Verify | Power::Adjudicate => self.has(Role::Bureau),
         };
         if allowed {
             Ok(())
@@ -95,6 +100,24 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// Access to a record several units take part in (a project's landing unit, the unit that
+    /// brought it, units sharing its credit): allowed when any of them allows it; the denial is
+    /// the first owner's.
+    pub fn may_any(&self, access: Access, owners: &[Owner]) -> Result<(), Denied> {
+        let mut first = None;
+        for owner in owners {
+            match self.may(access, *owner) {
+                Ok(()) => return Ok(()),
+                Err(denied) => {
+                    first.get_or_insert(denied);
+                }
+            }
+        }
+        Err(first.unwrap_or(Denied { reason: "这是其他单位的记录，您无权查看".into() }))
+    }
+}
+
 /// Which units' records a list may show to an actor: the list counterpart of `Actor::may`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
@@ -124,6 +147,8 @@ fn power_label(power: Power) -> &'static str {
         Power::EditProfile => "修改产业链配置",
         Power::ViewAudit => "查看审计日志",
         Power::SeeAllUnits => "查看全市数据",
+        Power::Verify => "实地核查",
+        Power::Adjudicate => "认定项目",
     }
 }
 
@@ -199,6 +224,14 @@ mod tests {
     }
 
     #[test]
+    fn any_of_several_owners() {
+        let officer = actor(&[Role::Officer]);
+        assert!(officer.may_any(Access::Read, &[Owner::unit(OTHER), Owner::unit(OWN)]).is_ok());
+        assert_eq!(officer.may_any(Access::Write, &[Owner::unit(OTHER), Owner::unit(5)]).unwrap_err().reason, "这是其他单位的记录，您无权修改");
+        assert!(officer.may_any(Access::Read, &[]).is_err());
+    }
+
+    #[test]
     fn power_table() {
         let cases: &[(&[Role], Power, bool)] = &[
             (&[Role::Admin], Power::ManageUsers, true),
@@ -209,6 +242,11 @@ mod tests {
             (&[Role::Leader], Power::SeeAllUnits, true),
             (&[Role::Officer], Power::SeeAllUnits, false),
             (&[Role::UnitHead], Power::ManageUnits, false),
+            (&[Role::Bureau], Power::Verify, true),
+            (&[Role::Admin], Power::Verify, false),
+            (&[Role::Leader], Power::Verify, false),
+            (&[Role::Officer], Power::Adjudicate, false),
+            (&[Role::Bureau], Power::Adjudicate, true),
         ];
         for (roles, power, allowed) in cases {
             assert_eq!(actor(roles).can(*power).is_ok(), *allowed, "{roles:?} {power:?}");

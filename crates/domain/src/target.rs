@@ -3,40 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code.trim())
-            }
-
-            /// Accepts the code or the Chinese label (imports and forms use either).
-            pub fn parse_any(text: &str) -> Option<$name> {
-                let text = text.trim();
-                Self::ALL.iter().copied().find(|v| v.code() == text || v.label() == text)
-            }
-
-            pub fn options() -> Vec<(&'static str, &'static str)> {
-                Self::ALL.iter().map(|v| (v.code(), v.label())).collect()
-            }
-        }
-    };
-}
-
 coded!(
     /// How much a target matters to the unit.
     Priority {

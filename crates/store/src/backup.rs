@@ -36,7 +36,7 @@ struct TableHead {
 }
 
 /// Columns that point at a row of their own table.
-const SELF_REFERENCES: [(&str, &str); 3] = [("units", "parent_id"), ("links", "parent_id"), ("enterprises", "merged_into_id")];
+const SELF_REFERENCES: [(&str, &str); 4] = [("units", "parent_id"), ("links", "parent_id"), ("enterprises", "merged_into_id"), ("projects", "duplicate_of_id")];
 
 /// Rows per table written or restored.
 pub type Counts = Vec<(String, u64)>;
@@ -56,6 +56,15 @@ macro_rules! each_table {
         { use contact as $entity; $body }
         { use target as $entity; $body }
         { use target_link as $entity; $body }
+        { use project as $entity; $body }
+        { use stage_change as $entity; $body }
+        { use funds_report as $entity; $body }
+        { use verification as $entity; $body }
+        { use project_file as $entity; $body }
+        { use credit_share as $entity; $body }
+        { use service_member as $entity; $body }
+        { use request as $entity; $body }
+        { use policy_item as $entity; $body }
         { use follow_up as $entity; $body }
         { use attachment as $entity; $body }
         { use saved_view as $entity; $body }
@@ -65,9 +74,10 @@ macro_rules! each_table {
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 26] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
-    "enterprises", "contacts", "targets", "target_links", "follow_ups", "attachments", "saved_views",
+    "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
+    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "follow_ups", "attachments", "saved_views",
     "audit_events", "audit_head",
 ];
 
@@ -143,11 +153,7 @@ impl Store {
         txn.execute_unprepared("DELETE FROM sessions").await?;
         for table in TABLES.iter().rev() {
             // Self-references first, so rows can go in any order.
-            let unlink = match *table {
-                "units" | "links" => Some(format!("UPDATE {table} SET parent_id = NULL")),
-                "enterprises" => Some("UPDATE enterprises SET merged_into_id = NULL".to_string()),
-                _ => None,
-            };
+            let unlink = SELF_REFERENCES.iter().find(|(t, _)| t == table).map(|(t, column)| format!("UPDATE {t} SET {column} = NULL"));
             if let Some(sql) = unlink {
                 txn.execute_unprepared(&sql).await?;
             }
@@ -198,7 +204,7 @@ impl Store {
         });
         if backend == DbBackend::Postgres {
             for table in TABLES {
-                if matches!(table, "settings" | "audit_head" | "target_links") {
+                if matches!(table, "settings" | "audit_head" | "target_links" | "credit_shares") {
                     continue;
                 }
                 txn.execute_unprepared(&format!(

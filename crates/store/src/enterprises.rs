@@ -15,7 +15,7 @@ use domain::uscc::Uscc;
 use domain::{industry, region};
 
 use crate::audit::{self, Event};
-use crate::entities::{contact, enterprise, follow_up, target};
+use crate::entities::{contact, enterprise, follow_up, project, request, service_member, target};
 use crate::{Result, Store, StoreError, Who};
 
 /// What a form or an import gives for an enterprise.
@@ -135,13 +135,20 @@ pub fn search_text(e: &enterprise::Model) -> String {
     format!("{}|{}|{}", e.name_norm, normalize_name(&e.former_names), e.uscc.as_deref().unwrap_or(""))
 }
 
-/// Targets carry their company's region, tags and names for fast lists; keep them equal.
+/// Targets and projects carry their company's region, tags and names for fast lists; keep them equal.
 async fn copy_to_targets(conn: &impl ConnectionTrait, e: &enterprise::Model) -> Result<()> {
     target::Entity::update_many()
         .col_expr(target::Column::RegionCode, sea_orm::sea_query::Expr::value(e.region_code.clone()))
         .col_expr(target::Column::Tags, sea_orm::sea_query::Expr::value(e.tags.clone()))
         .col_expr(target::Column::SearchText, sea_orm::sea_query::Expr::value(search_text(e)))
         .filter(target::Column::EnterpriseId.eq(e.id))
+        .exec(conn)
+        .await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::RegionCode, sea_orm::sea_query::Expr::value(e.region_code.clone()))
+        .col_expr(project::Column::Tags, sea_orm::sea_query::Expr::value(e.tags.clone()))
+        .col_expr(project::Column::SearchText, sea_orm::sea_query::Expr::value(crate::projects::project_search_text(e)))
+        .filter(project::Column::EnterpriseId.eq(e.id))
         .exec(conn)
         .await?;
     Ok(())
@@ -367,6 +374,21 @@ impl Store {
         follow_up::Entity::update_many()
             .col_expr(follow_up::Column::EnterpriseId, sea_orm::sea_query::Expr::value(keep_id))
             .filter(follow_up::Column::EnterpriseId.eq(duplicate_id))
+            .exec(&txn)
+            .await?;
+        project::Entity::update_many()
+            .col_expr(project::Column::EnterpriseId, sea_orm::sea_query::Expr::value(keep_id))
+            .filter(project::Column::EnterpriseId.eq(duplicate_id))
+            .exec(&txn)
+            .await?;
+        request::Entity::update_many()
+            .col_expr(request::Column::EnterpriseId, sea_orm::sea_query::Expr::value(keep_id))
+            .filter(request::Column::EnterpriseId.eq(duplicate_id))
+            .exec(&txn)
+            .await?;
+        service_member::Entity::update_many()
+            .col_expr(service_member::Column::EnterpriseId, sea_orm::sea_query::Expr::value(keep_id))
+            .filter(service_member::Column::EnterpriseId.eq(duplicate_id))
             .exec(&txn)
             .await?;
         let mut former: Vec<String> = keep.former_names.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect();

@@ -11,13 +11,15 @@ use domain::access::Visibility;
 use domain::target::{Engagement, FollowUpKind};
 
 use crate::audit::{self, Event};
-use crate::entities::{attachment, enterprise, follow_up, saved_view, target, unit, user};
+use crate::entities::{attachment, enterprise, follow_up, project, saved_view, target, unit, user};
 use crate::{Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone)]
 pub struct NewFollowUp {
     pub enterprise_id: i64,
     pub target_id: Option<i64>,
+    /// The project the contact was about, if any (checked by the caller).
+    pub project_id: Option<i64>,
     pub happened_on: NaiveDate,
     pub kind: FollowUpKind,
     pub place: String,
@@ -109,9 +111,16 @@ impl Store {
             }
             None => target::Entity::find().filter(target::Column::EnterpriseId.eq(enterprise_id)).filter(target::Column::OwnerUnitId.eq(unit_id)).one(&txn).await?,
         };
+        if let Some(p) = new.project_id {
+            let p = project::Entity::find_by_id(p).one(&txn).await?.ok_or_else(|| StoreError::Invalid("所选项目不存在".into()))?;
+            if p.enterprise_id != enterprise_id {
+                return Err(StoreError::Invalid("项目的投资方与所选企业不一致".into()));
+            }
+        }
         let row = follow_up::ActiveModel {
             enterprise_id: Set(enterprise_id),
             target_id: Set(target.as_ref().map(|t| t.id)),
+            project_id: Set(new.project_id),
             unit_id: Set(unit_id),
             user_id: Set(user_id),
             happened_on: Set(new.happened_on),
@@ -168,6 +177,9 @@ impl Store {
             tr.status = Set(status.code().into());
             tr.updated_at = Set(Utc::now());
             tr.update(&txn).await?;
+        }
+        if let Some(p) = new.project_id {
+            crate::projects::after_follow_up(&txn, p, new.happened_on).await?;
         }
         audit::append(&txn, who, Event::new("create", "follow_up", row.id).detail(format!("{}：{}", ent.name, FollowUpKind::parse(&row.kind).map_or("", FollowUpKind::label)))).await?;
         txn.commit().await?;

@@ -11,6 +11,8 @@ pub mod entities;
 mod migration;
 pub mod passwords;
 pub mod profile;
+pub mod projects;
+pub mod services;
 pub mod sessions;
 pub mod targets;
 pub mod settings;

@@ -48,6 +48,7 @@ async fn with_data(store: &Store) {
     let visit = store::follow_ups::NewFollowUp {
         enterprise_id: second.id,
         target_id: Some(target.id),
+        project_id: None,
         happened_on: chrono::Utc::now().date_naive(),
         kind: domain::target::FollowUpKind::Visit,
         place: String::new(),
@@ -61,19 +62,38 @@ async fn with_data(store: &Store) {
     };
     let photo = store::follow_ups::NewAttachment { file_name: "车间.png".into(), content_type: "image/png".into(), data: vec![0x89, b'P', b'N', b'G', 0, 255, 10] };
     store.create_follow_up(&who(), officer.id, unit.id, &visit, vec![photo]).await.unwrap();
+    // Projects of two units on the same investor: the later one points back at the first
+    // (a self-reference), and the first carries credit shares after the bureau's decision.
+    let chenggu = store.unit_by_code("610722").await.unwrap().unwrap();
+    let input = |unit_id: i64| store::projects::ProjectInput {
+        name: "航空零部件生产基地".into(),
+        enterprise_id: second.id,
+        industry_code: "3741".into(),
+        kind: Some(domain::project::ProjectKind::New),
+        total_wan: 5_000_000,
+        source_channel: Some(domain::project::SourceChannel::Office),
+        source_unit_id: unit_id,
+        landing_unit_id: unit_id,
+        ..Default::default()
+    };
+    let today = chrono::Utc::now().date_naive();
+    store.create_project(&who(), &input(unit.id), today, None).await.unwrap();
+    let later = store.create_project(&who(), &input(chenggu.id), today, None).await.unwrap();
+    assert_eq!(later.duplicate, "pending");
+    store.decide_duplicate(&who(), later.id, &store::projects::DuplicateDecision::Share(vec![(unit.id, 70), (chenggu.id, 30)])).await.unwrap();
 }
 
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
     // Down and up again: every migration is reversible.
     use sea_orm_migration::MigratorTrait;
     store::Migrator::down(&db.store.db, None).await.unwrap();
-    assert_eq!(db.store.pending_migrations().await.unwrap(), 2);
+    assert_eq!(db.store.pending_migrations().await.unwrap(), 3);
     db.store.migrate().await.unwrap();
     with_data(&db.store).await;
 }

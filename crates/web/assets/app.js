@@ -197,6 +197,23 @@
     }, 250), false);
   }
 
+  // Location, when the phone allows it: any form with a [data-locate] button (quick entry,
+  // site checks) fills its [data-latitude] and [data-longitude] fields.
+  var locators = document.querySelectorAll('[data-locate]');
+  for (var li = 0; li < locators.length && navigator.geolocation; li++) {
+    (function (locate) {
+      var owner = locate.form || document;
+      locate.hidden = false;
+      locate.addEventListener('click', function () {
+        navigator.geolocation.getCurrentPosition(function (p) {
+          $('[data-latitude]', owner).value = p.coords.latitude.toFixed(6);
+          $('[data-longitude]', owner).value = p.coords.longitude.toFixed(6);
+          locate.textContent = '已记录位置';
+        }, function () { locate.textContent = '无法获取位置'; }, { timeout: 10000 });
+      }, false);
+    })(locators[li]);
+  }
+
   var form = $('form[data-offline-queue]');
 
   // The queue lives in IndexedDB so photos survive as Blobs.
@@ -272,19 +289,6 @@
     for (var i = 0; i < fields.length; i++) { draft[fields[i].name] = fields[i].value; }
     try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (err) {}
   }, false);
-
-  // Location, when the phone allows it.
-  var locate = $('[data-locate]', form);
-  if (locate && navigator.geolocation) {
-    locate.hidden = false;
-    locate.addEventListener('click', function () {
-      navigator.geolocation.getCurrentPosition(function (p) {
-        $('[data-latitude]', form).value = p.coords.latitude.toFixed(6);
-        $('[data-longitude]', form).value = p.coords.longitude.toFixed(6);
-        locate.textContent = '已记录位置';
-      }, function () { locate.textContent = '无法获取位置'; }, { timeout: 10000 });
-    }, false);
-  }
 
   function snapshot() {
     var entries = [];

@@ -88,6 +88,10 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "view_saved" => "视图已保存",
         "view_deleted" => "视图已删除",
         "contact" => "联系人已添加",
+        "advanced" => "已推进；签约及以后的阶段待市局实地核查后计入统计",
+        "verified" => "核查通过，已计入统计",
+        "rejected" => "已记录核查不通过及原因",
+        "escalated" => "诉求已上报",
         _ => return None,
     })
 }
@@ -106,8 +110,13 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     if writes {
         nav.push(item("followup", "/followups/new", "记一笔", "记", "工作台"));
     }
+    nav.push(item("projects", "/projects", "项目库", "项", "工作台"));
     nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
+    nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));
+    if sees_all {
+        nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
+    }
     nav.push(item("units", "/units", "单位", "位", "管理"));
     nav.push(item("users", "/users", if sees_all { "用户" } else { "本单位人员" }, "人", "管理"));
     if admin || bureau || user.has(Role::Department) {
@@ -150,6 +159,11 @@ pub fn link_groups(tree: &[store::profile::ClusterTree]) -> Vec<(String, Vec<(i6
 }
 
 /// ` selected` when an option's value is the current one.
+/// String equality for templates (askama compares references of different types poorly).
+pub fn is(a: &str, b: &str) -> bool {
+    a == b
+}
+
 pub fn selected(current: &str, option: &str) -> &'static str {
     if current == option { " selected" } else { "" }
 }

@@ -16,6 +16,7 @@ pub struct Sizes {
     pub enterprises: usize,
     pub targets_per_unit: usize,
     pub follow_ups: usize,
+    pub projects_per_unit: usize,
 }
 
 const CORES: &[&str] = &["秦岭", "汉江", "华瑞", "鼎盛", "恒通", "天成", "博远", "中科", "宏达", "金桥", "瑞丰", "海川", "星河", "嘉禾", "安泰", "明德", "众诚", "信达", "远航", "佳兴", "立讯", "国盛", "正泰", "润泽", "东方", "长风", "凯越", "联创", "智源", "新程"];
@@ -226,6 +227,7 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
                 id: i as i64 + 1,
                 enterprise_id: t.enterprise_id,
                 target_id: Some(t.id),
+                project_id: None,
                 unit_id: t.owner_unit_id,
                 user_id: author,
                 happened_on,

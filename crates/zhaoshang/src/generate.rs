@@ -41,9 +41,9 @@ impl fmt::Display for Report {
 impl Scale {
     pub fn sizes(self) -> crate::companies::Sizes {
         match self {
-            Scale::Demo => crate::companies::Sizes { enterprises: 800, targets_per_unit: 6, follow_ups: 400 },
-            Scale::City => crate::companies::Sizes { enterprises: 20_000, targets_per_unit: 100, follow_ups: 20_000 },
-            Scale::Province => crate::companies::Sizes { enterprises: 1_000_000, targets_per_unit: 380, follow_ups: 2_000_000 },
+            Scale::Demo => crate::companies::Sizes { enterprises: 800, targets_per_unit: 6, follow_ups: 400, projects_per_unit: 5 },
+            Scale::City => crate::companies::Sizes { enterprises: 20_000, targets_per_unit: 100, follow_ups: 20_000, projects_per_unit: 40 },
+            Scale::Province => crate::companies::Sizes { enterprises: 1_000_000, targets_per_unit: 380, follow_ups: 2_000_000, projects_per_unit: 60 },
         }
     }
 }
@@ -148,6 +148,8 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| store::profile::LinkNode::flatten(&h.links)).collect();
     let mut data = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
     story(&mut data, &units, &users);
+    crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);
+    crate::projects_gen::story(&mut data, &units, &users, &links);
     let companies = store.load_generated(&who, data).await?;
     Ok(Report { units: units.len(), users: n, companies })
 }
@@ -191,6 +193,7 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
             next_due: Some(due),
             next_done: false,
             client_key: format!("story-{n}"),
+            project_id: None,
             created_at: now - chrono::Duration::days(7),
         });
     }

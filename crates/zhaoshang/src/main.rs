@@ -5,6 +5,7 @@ mod bench;
 mod companies;
 mod demo;
 mod generate;
+mod projects_gen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

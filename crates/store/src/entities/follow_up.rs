@@ -10,6 +10,7 @@ pub struct Model {
     pub id: i64,
     pub enterprise_id: i64,
     pub target_id: Option<i64>,
+    pub project_id: Option<i64>,
     pub unit_id: i64,
     pub user_id: i64,
     pub happened_on: Date,

@@ -6,18 +6,27 @@ pub mod audit_head;
 pub mod chain;
 pub mod cluster;
 pub mod contact;
+pub mod credit_share;
 pub mod enterprise;
 pub mod follow_up;
+pub mod funds_report;
 pub mod link;
 pub mod password_history;
+pub mod policy_item;
 pub mod profile_version;
+pub mod project;
+pub mod project_file;
+pub mod request;
 pub mod saved_view;
+pub mod service_member;
 pub mod session;
 pub mod setting;
+pub mod stage_change;
 pub mod target;
 pub mod target_link;
 pub mod unit;
 pub mod user;
+pub mod verification;
 
 /// Binary columns in backups as hex text (JSON has no bytes).
 pub mod hex_bytes {

@@ -85,11 +85,14 @@ pub async fn new_page(State(state): State<AppState>, user: CurrentUser, Query(q)
     if let Some(t) = q.id("target_id", "目标企业")? {
         form.0.push(("target_id".into(), t.to_string()));
     }
+    if let Some(p) = q.id("project_id", "项目")? {
+        form.0.push(("project_id".into(), p.to_string()));
+    }
     render(&state, &user, enterprise, form, q.get("q"), None).await
 }
 
 /// Reads the multipart form: text fields, and files checked by their content, not their name.
-async fn read_form(mut multipart: Multipart) -> Result<(FormData, Vec<NewAttachment>)> {
+pub(crate) async fn read_form(mut multipart: Multipart) -> Result<(FormData, Vec<NewAttachment>)> {
     let mut fields = Vec::new();
     let mut files = Vec::new();
     loop {
@@ -155,20 +158,13 @@ fn parse_input(form: &FormData, enterprise_id: i64) -> Result<NewFollowUp> {
     let coordinate = |name: &str| -> Result<Option<i64>> {
         match form.get(name) {
             v if v.is_empty() => Ok(None),
-            v => {
-                let (int, frac) = v.split_once('.').unwrap_or((&v, ""));
-                let frac: String = format!("{frac:0<6}").chars().take(6).collect();
-                let negative = int.starts_with('-');
-                let int: i64 = int.trim_start_matches('-').parse().map_err(|_| AppError::BadRequest("位置坐标无效".into()))?;
-                let frac: i64 = frac.parse().map_err(|_| AppError::BadRequest("位置坐标无效".into()))?;
-                let value = int * 1_000_000 + frac;
-                Ok(Some(if negative { -value } else { value }))
-            }
+            v => coordinate(&v).map(Some),
         }
     };
     Ok(NewFollowUp {
         enterprise_id,
         target_id: form.id("target_id", "目标企业")?,
+        project_id: form.id("project_id", "项目")?,
         happened_on,
         kind,
         place: form.get("place"),
@@ -180,6 +176,21 @@ fn parse_input(form: &FormData, enterprise_id: i64) -> Result<NewFollowUp> {
         next_due,
         client_key: form.get("client_key"),
     })
+}
+
+/// A coordinate typed in degrees ("33.067321") as millionths of a degree, without floating point.
+pub(crate) fn coordinate(v: &str) -> Result<i64> {
+    let bad = || AppError::BadRequest("位置坐标无效".into());
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 9 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let frac: String = format!("{frac:0<6}").chars().take(6).collect();
+    let negative = int.starts_with('-');
+    let int: i64 = int.trim_start_matches('-').parse().map_err(|_| bad())?;
+    let frac: i64 = frac.parse().map_err(|_| bad())?;
+    let value = int.checked_mul(1_000_000).and_then(|i| i.checked_add(frac)).ok_or_else(bad)?;
+    Ok(if negative { -value } else { value })
 }
 
 pub async fn create(State(state): State<AppState>, user: CurrentUser, multipart: Multipart) -> Result<Response> {
@@ -203,11 +214,17 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, multipart:
         let chain_lead = leads.into_iter().find(|l| *l == user.unit.id);
         user.may(Access::Write, Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: chain_lead }, "target", target_id)?;
     }
+    // A follow-up on a project must be on one the user may change.
+    if let Some(project_id) = input.project_id {
+        let p = state.store.project(project_id).await?;
+        crate::routes::projects::check(&state, &user, &p, Access::Write).await?;
+    }
     match state.store.create_follow_up(&user.who(), user.user.id, user.unit.id, &input, files).await {
         Ok((saved, fresh)) => {
             let done = if fresh { "followup" } else { "followup_again" };
-            let back = match saved.target_id {
-                Some(t) if input.target_id.is_some() => format!("/targets/{t}?done={done}"),
+            let back = match (saved.project_id, saved.target_id) {
+                (Some(p), _) if input.project_id.is_some() => format!("/projects/{p}?done={done}"),
+                (_, Some(t)) if input.target_id.is_some() => format!("/targets/{t}?done={done}"),
                 _ => format!("/enterprises/{}?done={done}", saved.enterprise_id),
             };
             Ok(Redirect::to(&back).into_response())
@@ -232,24 +249,29 @@ pub async fn attachment(State(state): State<AppState>, user: CurrentUser, Path(i
     let id = parse_id(&id)?;
     let a = state.store.attachment(id).await?;
     user.may(Access::Read, Owner::unit(a.unit_id), "attachment", id)?;
-    let inline = a.content_type.starts_with("image/");
-    let ascii_name: String = a.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    Ok(serve_file(&a.file_name, &a.content_type, a.data))
+}
+
+/// A stored file as a download (images inline), sandboxed so that nothing in it runs.
+pub(crate) fn serve_file(file_name: &str, content_type: &str, data: Vec<u8>) -> Response {
+    let inline = content_type.starts_with("image/");
+    let ascii_name: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     let disposition = format!(
         "{}; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
         if inline { "inline" } else { "attachment" },
-        crate::forms::url_encode(&a.file_name)
+        crate::forms::url_encode(file_name)
     );
-    let content_type = if inline { a.content_type.clone() } else { "application/octet-stream".to_string() };
-    Ok((
+    let content_type = if inline { content_type.to_string() } else { "application/octet-stream".to_string() };
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_string()),
         ],
-        a.data,
+        data,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]

@@ -19,11 +19,14 @@ pub(crate) mod followups;
 mod home;
 mod ops;
 mod profile;
+pub(crate) mod projects;
+mod requests;
 mod search;
 mod session;
 pub(crate) mod targets;
 mod units;
 mod users;
+mod verifications;
 
 /// (method, path) of every route; `{id}` stands for a record id.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -85,6 +88,33 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/followups/new"),
     ("POST", "/followups/{id}/done"),
     ("GET", "/attachments/{id}"),
+    ("GET", "/projects"),
+    ("GET", "/projects/board"),
+    ("GET", "/projects/export.xlsx"),
+    ("GET", "/projects/new"),
+    ("POST", "/projects/new"),
+    ("GET", "/projects/rules"),
+    ("POST", "/projects/rules"),
+    ("GET", "/projects/{id}"),
+    ("GET", "/projects/{id}/edit"),
+    ("POST", "/projects/{id}/edit"),
+    ("POST", "/projects/{id}/advance"),
+    ("POST", "/projects/{id}/state"),
+    ("POST", "/projects/{id}/funds"),
+    ("POST", "/projects/{id}/team"),
+    ("POST", "/projects/{id}/team/{member}/delete"),
+    ("POST", "/projects/{id}/policy"),
+    ("POST", "/projects/{id}/policy/{item}/review"),
+    ("POST", "/projects/{id}/shares"),
+    ("POST", "/projects/{id}/duplicate"),
+    ("GET", "/project-files/{id}"),
+    ("GET", "/verifications"),
+    ("GET", "/verifications/{key}"),
+    ("POST", "/verifications/{key}"),
+    ("GET", "/requests"),
+    ("POST", "/requests"),
+    ("POST", "/requests/{id}"),
+    ("POST", "/requests/{id}/escalate"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -94,6 +124,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/units"),
     ("GET", "/api/v1/users/{id}"),
 ];
+
+/// The largest multipart body: every file at its limit, plus the form.
+const UPLOAD_LIMIT: usize = followups::MAX_FILES * followups::MAX_FILE_BYTES + 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
@@ -143,10 +176,32 @@ pub fn router(state: AppState) -> Router {
             "/followups/new",
             get(followups::new_page)
                 .post(followups::create)
-                .layer(DefaultBodyLimit::max(followups::MAX_FILES * followups::MAX_FILE_BYTES + 1024 * 1024)),
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/followups/{id}/done", post(followups::mark_done))
         .route("/attachments/{id}", get(followups::attachment))
+        .route("/projects", get(projects::list))
+        .route("/projects/board", get(projects::board))
+        .route("/projects/export.xlsx", get(projects::export))
+        .route("/projects/new", get(projects::new_page).post(projects::create))
+        .route("/projects/rules", get(projects::rules_page).post(projects::save_rules))
+        .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}/edit", get(projects::edit_page).post(projects::update))
+        .route("/projects/{id}/advance", post(projects::advance).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route("/projects/{id}/state", post(projects::change_state))
+        .route("/projects/{id}/funds", post(projects::add_funds))
+        .route("/projects/{id}/team", post(projects::add_member))
+        .route("/projects/{id}/team/{member}/delete", post(projects::remove_member))
+        .route("/projects/{id}/policy", post(projects::add_policy))
+        .route("/projects/{id}/policy/{item}/review", post(projects::review_policy))
+        .route("/projects/{id}/shares", post(projects::set_shares))
+        .route("/projects/{id}/duplicate", post(projects::decide_duplicate))
+        .route("/project-files/{id}", get(projects::file))
+        .route("/verifications", get(verifications::queue))
+        .route("/verifications/{key}", get(verifications::check_page).post(verifications::submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", post(requests::update))
+        .route("/requests/{id}/escalate", post(requests::escalate))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
