@@ -981,6 +981,14 @@ impl Store {
         Ok(out)
     }
 
+    /// How many stage changes and funds reports wait for a site check.
+    pub async fn count_pending_verifications(&self) -> Result<u64> {
+        let pending = Verification::Pending.code();
+        let changes = stage_change::Entity::find().filter(stage_change::Column::Verification.eq(pending)).count(&self.db).await?;
+        let funds = funds_report::Entity::find().filter(funds_report::Column::Verification.eq(pending)).count(&self.db).await?;
+        Ok(changes + funds)
+    }
+
     /// What a queue key refers to, with its project (for the site-check page).
     pub async fn checked_item(&self, what: Checked) -> Result<(project::Model, String, Verification)> {
         let queue_text = |stage: &str, on: NaiveDate| format!("{}：{}", Stage::parse(stage).map_or("", Stage::label), on);

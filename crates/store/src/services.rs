@@ -26,6 +26,15 @@ pub struct Member {
     pub role: TeamRole,
 }
 
+/// A project a team member serves, with what is open on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Served {
+    pub project: project::Model,
+    pub open_requests: usize,
+    pub next_deadline: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewRequest {
     pub project_id: Option<i64>,
@@ -142,9 +151,36 @@ impl Store {
         Ok(())
     }
 
-    /// Projects whose team a user is on (the team member's home list).
-    pub async fn projects_served_by(&self, user_id: i64) -> Result<Vec<i64>> {
-        Ok(service_member::Entity::find().select_only().column(service_member::Column::ProjectId).filter(service_member::Column::UserId.eq(user_id)).filter(service_member::Column::ProjectId.is_not_null()).into_tuple::<Option<i64>>().all(&self.db).await?.into_iter().flatten().collect())
+    /// The projects whose team a user is on, with their open requests and the nearest deadline
+    /// (the team member's home list).
+    pub async fn served_projects(&self, user_id: i64) -> Result<Vec<Served>> {
+        let ids: Vec<i64> = service_member::Entity::find()
+            .select_only()
+            .column(service_member::Column::ProjectId)
+            .filter(service_member::Column::UserId.eq(user_id))
+            .filter(service_member::Column::ProjectId.is_not_null())
+            .limit(50)
+            .into_tuple::<Option<i64>>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        let projects = project::Entity::find().filter(project::Column::Id.is_in(ids.clone())).order_by_desc(project::Column::UpdatedAt).all(&self.db).await?;
+        let open = request::Entity::find().filter(request::Column::ProjectId.is_in(ids)).filter(request::Column::Status.ne(RequestStatus::Resolved.code())).all(&self.db).await?;
+        let today = Utc::now().date_naive();
+        Ok(projects
+            .into_iter()
+            .map(|p| {
+                let mine: Vec<&request::Model> = open.iter().filter(|r| r.project_id == Some(p.id)).collect();
+                Served {
+                    open_requests: mine.len(),
+                    next_deadline: mine.iter().map(|r| r.deadline).min(),
+                    overdue: mine.iter().any(|r| r.deadline < today),
+                    project: p,
+                }
+            })
+            .collect())
     }
 
     pub async fn create_request(&self, who: &Who, raised_by_unit_id: i64, new: &NewRequest) -> Result<request::Model> {

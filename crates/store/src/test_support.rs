@@ -87,4 +87,11 @@ impl TestDb {
             .await
             .expect("backdate sessions");
     }
+
+    /// Moves a request's deadline into the past (the application refuses to set one there).
+    pub async fn backdate_request(&self, id: i64, deadline: chrono::NaiveDate) {
+        use crate::entities::request;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        request::Entity::update_many().col_expr(request::Column::Deadline, Expr::value(deadline)).filter(request::Column::Id.eq(id)).exec(&self.store.db).await.expect("backdate request");
+    }
 }

@@ -368,3 +368,45 @@ async fn a_target_becomes_a_lead_and_follow_ups_reach_the_project_timeline() {
     assert_eq!(location(&logged), format!("/projects/{id}?done=followup"));
     assert!(app.get_html(&format!("/projects/{id}")).await.contains("企业确认二季度上会"));
 }
+
+#[tokio::test]
+async fn overdue_requests_and_red_projects_surface_to_the_owner_unit_and_the_bureau() {
+    let app = spawn_app().await;
+    let investor = company(&app.store, "汉中电子封测有限公司").await;
+    let id = project_of(&app.store, investor, "610722").await;
+    let chenggu = app.store.unit_by_code("610722").await.unwrap().unwrap().id;
+    let new = store::services::NewRequest {
+        project_id: Some(id),
+        enterprise_id: investor,
+        category: domain::project::RequestCategory::Utilities,
+        text: "10 千伏双回路供电接入".into(),
+        owner_unit_id: chenggu,
+        deadline: chrono::Utc::now().date_naive(),
+    };
+    let r = app.store.create_request(&Who::system("test"), chenggu, &new).await.unwrap();
+    let past = chrono::Utc::now().date_naive() - chrono::Duration::days(14);
+    app.db.backdate_request(r.id, past).await;
+    app.store.refresh_projects(chrono::Utc::now().date_naive()).await.unwrap();
+
+    let owner = spawn_client(&app);
+    owner.sign_in("officer-610722").await;
+    let home = owner.get_html("/").await;
+    assert!(home.contains("1 条企业诉求已超过办理期限") && home.contains("1 个项目体检为红色预警"), "{home}");
+    let list = owner.get_html("/requests?overdue=1").await;
+    assert!(list.contains("逾期 14 天"));
+    app.sign_in("bureau").await;
+    assert!(app.get_html("/").await.contains("1 条企业诉求已超过办理期限"));
+    // The bureau escalates it to the joint meeting from the project page.
+    let up = app.post_form(&format!("/projects/{id}"), &format!("/requests/{}/escalate", r.id), &[("reason", "供电公司迟迟不出方案"), ("back", &format!("/projects/{id}"))]).await;
+    assert_eq!(location(&up), format!("/projects/{id}?done=escalated#requests"));
+    assert_eq!(app.store.request(r.id).await.unwrap().escalation, "city");
+    // Another unit sees none of it.
+    let other = spawn_client(&app);
+    other.sign_in("officer-610703").await;
+    let home = other.get_html("/").await;
+    assert!(!home.contains("诉求已超过办理期限") && !home.contains("红色预警"));
+    assert!(!other.get_html("/requests").await.contains("双回路"));
+    let token = csrf_in(&home);
+    let meddle = other.client.post(other.url(&format!("/requests/{}", r.id))).form(&[("csrf_token", token.as_str()), ("status", "resolved"), ("resolution", "x"), ("version", "2")]).send().await.unwrap();
+    assert_eq!(meddle.status(), StatusCode::FORBIDDEN);
+}

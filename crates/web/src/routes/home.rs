@@ -33,6 +33,7 @@ struct HomePage {
     overdue: Vec<store::follow_ups::FollowUpView>,
     due_soon: Vec<store::follow_ups::FollowUpView>,
     stale: u64,
+    served: Vec<store::services::Served>,
     today: chrono::NaiveDate,
     can_log: bool,
 }
@@ -52,6 +53,43 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
             waiting.push(Waiting { text: format!("{locked} 个账号因密码错误被锁定"), href: "/users?locked=1".into(), action: "查看" });
         }
     }
+    // Projects and investors' requests that need someone (DESIGN §5: overdue requests surface
+    // to the owner unit and the bureau).
+    let visibility = user.actor.visibility();
+    let sees_all = visibility == domain::access::Visibility::All;
+    let unit_filter = if sees_all { None } else { Some(user.unit.id) };
+    let overdue_requests = store::services::RequestFilter { overdue: true, unit_id: unit_filter, ..Default::default() };
+    let (_, late) = state.store.list_requests(visibility, &overdue_requests, 1).await?;
+    if late > 0 {
+        let href = match unit_filter {
+            Some(u) => format!("/requests?overdue=1&unit_id={u}"),
+            None => "/requests?overdue=1".into(),
+        };
+        waiting.push(Waiting { text: format!("{late} 条企业诉求已超过办理期限"), href, action: "查看" });
+    }
+    let red = store::projects::ProjectFilter { health: Some(domain::project::HealthLevel::Red), unit_id: unit_filter, per_page: 1, ..Default::default() };
+    let (_, reds) = state.store.list_projects(visibility, &red, false).await?;
+    if reds > 0 {
+        let href = match unit_filter {
+            Some(u) => format!("/projects?health=red&unit_id={u}"),
+            None => "/projects?health=red".into(),
+        };
+        waiting.push(Waiting { text: format!("{reds} 个项目体检为红色预警"), href, action: "查看" });
+    }
+    if user.actor.can(domain::access::Power::Verify).is_ok() {
+        let pending = state.store.count_pending_verifications().await?;
+        if pending > 0 {
+            waiting.push(Waiting { text: format!("{pending} 项签约、开工或到位资金待实地核查"), href: "/verifications".into(), action: "去核查" });
+        }
+    }
+    if user.actor.can(domain::access::Power::Adjudicate).is_ok() {
+        let dup = store::projects::ProjectFilter { duplicates: true, per_page: 1, ..Default::default() };
+        let (_, duplicates) = state.store.list_projects(visibility, &dup, true).await?;
+        if duplicates > 0 {
+            waiting.push(Waiting { text: format!("{duplicates} 个疑似重复项目待判定"), href: "/projects?dup=1".into(), action: "去判定" });
+        }
+    }
+    let served = state.store.served_projects(user.user.id).await?;
     let tree = state.store.profile_tree().await?;
     let chains = tree.iter().map(|c| c.chains.len()).sum();
     let gaps = tree
@@ -79,6 +117,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         overdue,
         due_soon,
         stale,
+        served,
         today,
         can_log: crate::routes::enterprises::may_edit_companies(&user),
     };
