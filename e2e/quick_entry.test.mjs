@@ -139,3 +139,47 @@ test('an entry made without signal is kept on the phone and sent when the signal
   assert.equal(text.split(summary).length - 1, 1, 'exactly once');
   await context.close();
 });
+
+test('the bureau verifies 汉台区 start on site from a phone, and it counts', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'zh-CN',
+    geolocation: { latitude: 33.0721, longitude: 107.0283 }, permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'bureau');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  assert.match(await page.textContent('main'), /待实地核查/, 'the home page says checks are waiting');
+
+  // The queue, then the claim: 汉台区's start, submitted two days ago.
+  await page.goto(`${base}/verifications`);
+  const row = page.locator('tr', { hasText: '汉台区智能装备产业园项目' });
+  await Promise.all([page.waitForURL(/\/verifications\/stage-\d+$/), row.locator('a.btn').click()]);
+  const photo = join(dir, 'site.jpg');
+  writeFileSync(photo, Buffer.from('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==', 'base64'));
+  await page.setInputFiles('#files', photo);
+  await page.click('[data-locate]');
+  await page.waitForFunction(() => document.querySelector('[data-latitude]').value !== '');
+  await page.fill('#note', '主体结构已开始施工，塔吊两台，现场照片已上传');
+  await page.check('input[name=result][value=approve]');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `no horizontal scrolling on a phone (scrollWidth ${width})`);
+  await Promise.all([page.waitForURL(/\/verifications\?done=verified/), page.click('main form[enctype="multipart/form-data"] button[type=submit]')]);
+  assert.match(await page.textContent('main .flash-ok'), /核查通过/);
+
+  // On the project page the start now counts, with the photo and the place.
+  const project = new URL(page.url()).searchParams.get('project');
+  await page.goto(`${base}/projects/${project}`);
+  const stages = await page.textContent('#stages');
+  assert.match(stages, /开工[\s\S]*核查通过[\s\S]*计入/);
+  const timeline = await page.textContent('#timeline');
+  assert.ok(timeline.includes('主体结构已开始施工') && timeline.includes('33.07210, 107.02830') && timeline.includes('site.jpg'), timeline);
+  const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pageWidth <= 375, `the project page fits a phone (scrollWidth ${pageWidth})`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

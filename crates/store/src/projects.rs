@@ -1226,38 +1226,88 @@ impl Store {
     }
 
     /// Figures by stage over the filtered set (the filter's own stage and page are ignored).
+    /// City-wide figures come from one GROUP BY over the columns that decide counting; one unit's
+    /// figures read that unit's projects one by one, because credit shares weigh each differently.
     pub async fn project_figures(&self, visibility: Visibility, f: &ProjectFilter) -> Result<Vec<StageFigure>> {
         let f = ProjectFilter { stage: None, page: 0, ..f.clone() };
         let query = self.project_query(visibility, &f, true).await?;
-        let projects = query.all(&self.db).await?;
-        let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-        let mut shares: HashMap<i64, Vec<(i64, i32)>> = HashMap::new();
-        for chunk in ids.chunks(5000) {
-            for s in credit_share::Entity::find().filter(credit_share::Column::ProjectId.is_in(chunk.to_vec())).all(&self.db).await? {
-                shares.entry(s.project_id).or_default().push((s.unit_id, s.percent));
+        let facts = [
+            project::Column::Stage,
+            project::Column::State,
+            project::Column::Eligible,
+            project::Column::Duplicate,
+            project::Column::SignedVerification,
+            project::Column::StartedVerification,
+            project::Column::OperatingVerification,
+            project::Column::InStatisticsVerification,
+        ];
+        // (facts…, projects, their total investment, weight in percent)
+        type Group = (String, String, bool, String, String, String, String, String, i64, i64, i32);
+        let groups: Vec<Group> = match f.unit_id {
+            None => {
+                let mut grouped = query.select_only().columns(facts).column_as(project::Column::Id.count(), "n").column_as(Expr::cust("CAST(SUM(total_wan) AS BIGINT)"), "t");
+                for c in facts {
+                    grouped = grouped.group_by(c);
+                }
+                let rows: Vec<(String, String, bool, String, String, String, String, String, i64, Option<i64>)> = grouped.into_tuple().all(&self.db).await?;
+                rows.into_iter().map(|(a, b, c, d, e, g, h, i, n, t)| (a, b, c, d, e, g, h, i, n, t.unwrap_or(0), 100)).collect()
             }
-        }
+            Some(u) => {
+                type Row = (i64, i64, i64, String, String, bool, String, String, String, String, String);
+                let rows: Vec<Row> = query
+                    .select_only()
+                    .columns([project::Column::Id, project::Column::LandingUnitId, project::Column::TotalWan])
+                    .columns(facts)
+                    .into_tuple()
+                    .all(&self.db)
+                    .await?;
+                // A project with shares counts for each unit by its share; without, for its landing unit.
+                let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+                let mut shares: HashMap<i64, Vec<(i64, i32)>> = HashMap::new();
+                for chunk in ids.chunks(5000) {
+                    for s in credit_share::Entity::find().filter(credit_share::Column::ProjectId.is_in(chunk.to_vec())).all(&self.db).await? {
+                        shares.entry(s.project_id).or_default().push((s.unit_id, s.percent));
+                    }
+                }
+                rows.into_iter()
+                    .map(|(id, landing, total, a, b, c, d, e, g, h, i)| {
+                        let weight = match shares.get(&id) {
+                            Some(list) => list.iter().find(|(unit, _)| *unit == u).map_or(0, |(_, pct)| *pct),
+                            None if landing == u => 100,
+                            None => 0,
+                        };
+                        (a, b, c, d, e, g, h, i, 1, total, weight)
+                    })
+                    .collect()
+            }
+        };
         let mut out: Vec<StageFigure> = Stage::ALL.iter().map(|s| StageFigure { stage: *s, current: 0, reached: 0, counted: 0.0, counted_total: 0 }).collect();
-        for p in &projects {
-            if state_of(p) == State::Dropped {
+        for (stage, state, eligible, duplicate, signed, started, operating, in_statistics, n, total, weight) in &groups {
+            let state = State::parse(state).unwrap_or(State::Active);
+            if state == State::Dropped {
                 continue;
             }
-            let weight = match (f.unit_id, shares.get(&p.id)) {
-                (None, _) => 100,
-                (Some(u), Some(list)) => list.iter().find(|(unit, _)| *unit == u).map_or(0, |(_, pct)| *pct),
-                (Some(u), None) => if p.landing_unit_id == u { 100 } else { 0 },
-            };
-            let stage = stage_of(p);
+            let stage = Stage::parse(stage).unwrap_or(Stage::Lead);
+            let duplicate = Duplicate::parse(duplicate).unwrap_or(Duplicate::None);
+            let n = u64::try_from(*n).unwrap_or(0);
             for fig in out.iter_mut() {
                 if fig.stage == stage {
-                    fig.current += 1;
+                    fig.current += n;
                 }
-                if stage >= fig.stage {
-                    fig.reached += 1;
-                    if counts_at(p, fig.stage).is_ok() {
-                        fig.counted += f64::from(weight) / 100.0;
-                        fig.counted_total += p.total_wan * i64::from(weight) / 100;
-                    }
+                if stage < fig.stage {
+                    continue;
+                }
+                fig.reached += n;
+                let verification = match fig.stage {
+                    Stage::Lead | Stage::Negotiating => Verification::NotNeeded,
+                    Stage::Signed => Verification::parse(signed).unwrap_or(Verification::Pending),
+                    Stage::Started => Verification::parse(started).unwrap_or(Verification::Pending),
+                    Stage::Operating => Verification::parse(operating).unwrap_or(Verification::Pending),
+                    Stage::InStatistics => Verification::parse(in_statistics).unwrap_or(Verification::Pending),
+                };
+                if rules::counts(verification, *eligible, duplicate, state).is_ok() {
+                    fig.counted += n as f64 * f64::from(*weight) / 100.0;
+                    fig.counted_total += total * i64::from(*weight) / 100;
                 }
             }
         }
@@ -1363,20 +1413,21 @@ impl Store {
         Ok(items)
     }
 
-    /// Projects with the longest timelines, for benchmarks.
+    /// Projects with the longest timelines (most follow-ups), for benchmarks.
     pub async fn busiest_projects(&self, n: u64) -> Result<Vec<i64>> {
         use sea_orm::sea_query::Order;
-        let rows: Vec<(i64, i64)> = stage_change::Entity::find()
+        let rows: Vec<(Option<i64>, i64)> = follow_up::Entity::find()
             .select_only()
-            .column(stage_change::Column::ProjectId)
-            .column_as(stage_change::Column::Id.count(), "n")
-            .group_by(stage_change::Column::ProjectId)
+            .column(follow_up::Column::ProjectId)
+            .column_as(follow_up::Column::Id.count(), "n")
+            .filter(follow_up::Column::ProjectId.is_not_null())
+            .group_by(follow_up::Column::ProjectId)
             .order_by(Expr::col("n"), Order::Desc)
             .limit(n)
             .into_tuple()
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|(p, _)| p).collect())
+        Ok(rows.into_iter().filter_map(|(p, _)| p).collect())
     }
 }
 

@@ -424,6 +424,10 @@ impl Store {
             ("follow_ups", follow_up::Entity::find().count(&self.db).await?),
             ("users", user::Entity::find().count(&self.db).await?),
             ("units", unit::Entity::find().count(&self.db).await?),
+            ("projects", crate::entities::project::Entity::find().count(&self.db).await?),
+            ("stage_changes", crate::entities::stage_change::Entity::find().count(&self.db).await?),
+            ("funds_reports", crate::entities::funds_report::Entity::find().count(&self.db).await?),
+            ("requests", crate::entities::request::Entity::find().count(&self.db).await?),
         ])
     }
 }

@@ -89,7 +89,7 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "view_deleted" => "视图已删除",
         "contact" => "联系人已添加",
         "advanced" => "已推进；签约及以后的阶段待市局实地核查后计入统计",
-        "verified" => "核查通过，已计入统计",
+        "verified" => "已记录核查通过",
         "rejected" => "已记录核查不通过及原因",
         "escalated" => "诉求已上报",
         _ => return None,

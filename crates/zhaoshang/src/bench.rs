@@ -98,6 +98,11 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         bail!("the data set has no targets");
     }
     let chain = store.profile_tree().await?.first().and_then(|c| c.chains.first()).map(|h| h.chain.id).unwrap_or(1);
+    let projects = store.busiest_projects(20).await?;
+    if projects.is_empty() {
+        bail!("the data set has no project follow-ups");
+    }
+    let chenggu = store.unit_by_code("610722").await?.map_or(1, |u| u.id);
 
     let cases: Vec<(&str, &Session, String)> = vec![
         ("target list, bureau, all", &bureau, "/targets".into()),
@@ -112,6 +117,18 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         ("target page", &bureau, String::new()),
         ("home, officer", &officer, "/".into()),
         ("chain map", &bureau, format!("/chains/{chain}")),
+        ("project list, bureau, all", &bureau, "/projects".into()),
+        ("project list, bureau, signed, 亿元以上", &bureau, "/projects?stage=signed&band=yi".into()),
+        ("project list, bureau, red, by amount", &bureau, "/projects?health=red&sort=amount".into()),
+        ("project list, bureau, one unit, eligible", &bureau, format!("/projects?unit_id={chenggu}&eligible=yes")),
+        ("project list, bureau, 500强, page 3", &bureau, "/projects?top500=1&page=3".into()),
+        ("project list, bureau, investor name (LIKE)", &bureau, "/projects?q=秦岭".into()),
+        ("project list, officer 南郑区", &officer, "/projects".into()),
+        ("project page (long timeline)", &bureau, String::new()),
+        ("project board", &bureau, "/projects/board".into()),
+        ("verification queue", &bureau, "/verifications".into()),
+        ("requests, overdue", &bureau, "/requests?overdue=1".into()),
+        ("home, bureau", &bureau, "/".into()),
     ];
     println!();
     println!("| page | rounds | p50 ms | p95 ms | max ms |");
@@ -123,6 +140,7 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
             let p = match name {
                 "enterprise page (long timeline)" => format!("/enterprises/{e}"),
                 "target page" => format!("/targets/{t}"),
+                "project page (long timeline)" => format!("/projects/{}", projects[i % projects.len()]),
                 _ => path.clone(),
             };
             let d = session.time(&p).await.with_context(|| name.to_string())?;

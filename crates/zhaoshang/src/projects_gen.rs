@@ -96,6 +96,7 @@ pub fn generate(data: &mut Generated, units: &[unit::Model], users: &[user::Mode
     let counties: Vec<&unit::Model> = units.iter().filter(|u| matches!(u.kind.as_str(), "county" | "park")).collect();
     let chain_of = |link_id: i64| links.iter().find(|l| l.id == link_id).map(|l| l.chain_id);
     let mut serial = 0i64;
+    let mut next_follow_up = data.follow_ups.iter().map(|f| f.id).max().unwrap_or(0);
     for unit in &courting {
         let officers: Vec<&user::Model> = users.iter().filter(|u| u.unit_id == unit.id).collect();
         let Some(author) = officers.first().map(|u| u.id) else { continue };
@@ -294,10 +295,44 @@ pub fn generate(data: &mut Generated, units: &[unit::Model], users: &[user::Mode
                 _ => (rng.next() % 20) as i64,
             };
             p.last_activity_on = Ord::max(on, today - Duration::days(quiet));
+            // Follow-ups on the project; one in a hundred is a flagship courted for years.
+            let visits = if serial % 100 == 1 { 150 } else { (rng.next() % 6) as i64 };
+            for v in 0..visits {
+                next_follow_up += 1;
+                let id = next_follow_up;
+                let happened_on = Ord::min(lead_on + Duration::days(v * 5 + (rng.next() % 5) as i64), today);
+                data.follow_ups.push(store::entities::follow_up::Model {
+                    id,
+                    enterprise_id: enterprise.id,
+                    target_id: p.target_id,
+                    project_id: Some(serial),
+                    unit_id: landing,
+                    user_id: author,
+                    happened_on,
+                    kind: rng.pick(&["visit", "call", "meeting", "service"]).to_string(),
+                    place: String::new(),
+                    latitude_e6: None,
+                    longitude_e6: None,
+                    participants: String::new(),
+                    summary: rng.pick(FOLLOW_UPS).to_string(),
+                    next_step: String::new(),
+                    next_due: None,
+                    next_done: false,
+                    client_key: format!("project-{seed:x}-{serial}-{v}"),
+                    created_at: Utc.from_utc_datetime(&happened_on.and_hms_opt(16, 0, 0).unwrap_or_default()),
+                });
+            }
             data.projects.push(p);
         }
     }
 }
+
+const FOLLOW_UPS: &[&str] = &[
+    "与企业对接项目进展，确认下阶段工作计划。",
+    "陪同企业踏勘地块，协调水电气接入。",
+    "专班上门服务，收集企业诉求。",
+    "参加企业项目推进会，梳理审批事项。",
+];
 
 /// The projects of the design's week (DESIGN §13): 城固县's battery-parts investor since May
 /// (a lead for the same investor from the 深圳 office is flagged), 汉台区's start waiting for the

@@ -707,7 +707,16 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
         Some(d) => Some(state.store.project(d).await?),
         None => None,
     };
-    let people = if rights.write { state.store.users(None, "").await?.into_iter().filter(|u| u.active).collect() } else { Vec::new() };
+    // Team members come from the project's units, the bureau and the city departments (land,
+    // power, permits…), not from every account of the province.
+    let mut people = Vec::new();
+    if rights.write {
+        let all_units = state.store.units().await?;
+        let serving = all_units.iter().filter(|u| u.id == p.landing_unit_id || u.id == p.source_unit_id || matches!(u.kind.as_str(), "bureau" | "department"));
+        for u in serving {
+            people.extend(state.store.users(Some(u.id), "").await?.into_iter().filter(|u| u.active));
+        }
+    }
     let page = ShowPage {
         page: Page::new(state, user, format!("项目 {}", p.code), "projects").with_flash(flash),
         timeline: state.store.project_timeline(id).await?,
