@@ -25,6 +25,7 @@ use crate::entities::{
     audit_event, chain, credit_share, enterprise, follow_up, funds_report, link, project, project_file, request, stage_change, target, unit, user,
     verification,
 };
+use crate::follow_ups::NewAttachment;
 use crate::{Result, Store, StoreError, Who, settings};
 
 pub const ELIGIBILITY_RULES: &str = "eligibility_rules";
@@ -226,13 +227,6 @@ pub struct ChangeNote {
     pub at: chrono::DateTime<Utc>,
     /// (field label, before, after)
     pub fields: Vec<(String, String, String)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewFile {
-    pub file_name: String,
-    pub content_type: String,
-    pub data: Vec<u8>,
 }
 
 /// The bureau's decision on a suspected duplicate.
@@ -747,7 +741,7 @@ impl Store {
 
     /// Moves a project forward, one stage or several (each with its date), with the evidence
     /// files attached to the last one. Stages from 签约 on wait for the bureau's site check.
-    pub async fn advance_project(&self, who: &Who, id: i64, version: i32, to: Stage, advance: &Advance, note: &str, files: Vec<NewFile>) -> Result<project::Model> {
+    pub async fn advance_project(&self, who: &Who, id: i64, version: i32, to: Stage, advance: &Advance, note: &str, files: Vec<NewAttachment>) -> Result<project::Model> {
         let today = Utc::now().date_naive();
         let txn = self.begin_write().await?;
         let before = project::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
@@ -857,7 +851,7 @@ impl Store {
 
     /// Records a site check of a stage change or a funds report. Pending and rejected ones may
     /// be checked (a rejected one again after new evidence); an approved one is final.
-    pub async fn verify(&self, who: &Who, what: Checked, check: &SiteCheck, files: Vec<NewFile>) -> Result<project::Model> {
+    pub async fn verify(&self, who: &Who, what: Checked, check: &SiteCheck, files: Vec<NewAttachment>) -> Result<project::Model> {
         if !check.approve && check.note.trim().is_empty() {
             return Err(StoreError::Invalid("核查不通过时请写明原因".into()));
         }
@@ -1472,7 +1466,7 @@ async fn share_text(conn: &impl ConnectionTrait, shares: &[(i64, i32)]) -> Resul
     Ok(parts.join("、"))
 }
 
-async fn save_file(conn: &impl ConnectionTrait, project_id: i64, stage_change_id: Option<i64>, verification_id: Option<i64>, who: &Who, file: NewFile) -> Result<()> {
+async fn save_file(conn: &impl ConnectionTrait, project_id: i64, stage_change_id: Option<i64>, verification_id: Option<i64>, who: &Who, file: NewAttachment) -> Result<()> {
     use sha2::Digest;
     // A file the system adds belongs to the project's landing unit.
     let unit_id = match who.unit_id {

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use domain::Role;
 use domain::project::{Advance, ContractKind, FundsOrigin, FundsUse, ProjectKind, RequestCategory, RequestStatus, SourceChannel, Stage, State};
 use sea_orm::ConnectionTrait;
-use store::projects::{Checked, DuplicateDecision, FundsInput, NewFile, ProjectFilter, ProjectInput, SiteCheck, StageFigure};
+use store::projects::{Checked, DuplicateDecision, FundsInput, ProjectFilter, ProjectInput, SiteCheck, StageFigure};
 use store::services::NewRequest;
 use store::test_support::TestDb;
 use store::users::NewUser;
@@ -99,8 +99,8 @@ fn advance(dates: &[(Stage, NaiveDate)], reference: &str) -> Advance {
     Advance { dates: dates.iter().copied().collect(), files: 0, reference: reference.into() }
 }
 
-fn contract() -> Vec<NewFile> {
-    vec![NewFile { file_name: "投资合同.pdf".into(), content_type: "application/pdf".into(), data: b"%PDF-1.7 contract".to_vec() }]
+fn contract() -> Vec<store::follow_ups::NewAttachment> {
+    vec![store::follow_ups::NewAttachment { file_name: "投资合同.pdf".into(), content_type: "application/pdf".into(), data: b"%PDF-1.7 contract".to_vec() }]
 }
 
 fn figure(figures: &[StageFigure], stage: Stage) -> &StageFigure {
@@ -165,7 +165,7 @@ async fn a_lead_moves_to_the_statistics_and_counts_only_once_verified() {
 
     // Started, then a rejected check: the stage stays, the count does not, the reason shows.
     let p = store.project(p.id).await.unwrap();
-    let photo = vec![NewFile { file_name: "现场.jpg".into(), content_type: "image/jpeg".into(), data: vec![0xFF, 0xD8, 0xFF, 0xE0] }];
+    let photo = vec![store::follow_ups::NewAttachment { file_name: "现场.jpg".into(), content_type: "image/jpeg".into(), data: vec![0xFF, 0xD8, 0xFF, 0xE0] }];
     let p = store.advance_project(&w.officer, p.id, p.version, Stage::Started, &advance(&[(Stage::Started, ago(100))], ""), "", photo).await.unwrap();
     let change = last_change(store, p.id).await;
     let reject = SiteCheck { approve: false, note: String::new(), latitude_e6: None, longitude_e6: None };

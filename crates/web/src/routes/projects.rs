@@ -17,7 +17,7 @@ use domain::project::{
 use store::StoreError;
 use store::entities::{funds_report, policy_item, project, unit, user};
 use store::profile::ClusterTree;
-use store::projects::{ChangeNote, DuplicateDecision, DuplicateMatch, FundsInput, NewFile, ProjectFilter, ProjectInput, ProjectRow, ProjectSort, StageFigure, TimelineItem};
+use store::projects::{ChangeNote, DuplicateDecision, DuplicateMatch, FundsInput, ProjectFilter, ProjectInput, ProjectRow, ProjectSort, StageFigure, TimelineItem};
 use store::services::{Member, RequestFilter, RequestRow};
 
 use crate::auth::CurrentUser;
@@ -807,7 +807,6 @@ pub async fn advance(State(state): State<AppState>, user: CurrentUser, Path(id):
             }
         }
         let advance = Advance { dates, files: files.len(), reference: form.get("reference") };
-        let files = files.into_iter().map(|f| NewFile { file_name: f.file_name, content_type: f.content_type, data: f.data }).collect();
         st.store.advance_project(&who, p.id, version_of(&form)?, to, &advance, &form.get("note"), files).await?;
         Ok(())
     })

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::access::{Access, Power};
 use domain::project::Verification;
 use store::entities::project;
-use store::projects::{Checked, NewFile, QueueItem, SiteCheck, TimelineItem};
+use store::projects::{Checked, QueueItem, SiteCheck, TimelineItem};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
@@ -107,7 +107,6 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(key):
         }
     };
     let check = SiteCheck { approve, note: form.get("note"), latitude_e6: coordinate("latitude")?, longitude_e6: coordinate("longitude")? };
-    let files = files.into_iter().map(|f| NewFile { file_name: f.file_name, content_type: f.content_type, data: f.data }).collect();
     match state.store.verify(&user.who(), what, &check, files).await {
         Ok(p) => Ok(Redirect::to(&format!("/verifications?done={}&project={}", if approve { "verified" } else { "rejected" }, p.id)).into_response()),
         Err(store::StoreError::Invalid(m)) => render(&state, &user, &key, form, Some(m)).await,
