@@ -45,6 +45,21 @@ impl Currency {
     }
 }
 
+/// The largest amount the system takes: 10 万亿元 (1,000,000,000 万元), in hundredths of 万元.
+/// Far above any real project, and small enough that sums and percentages never overflow.
+pub const MAX_HUNDREDTHS: i64 = 100_000_000_000;
+
+/// Checks an amount against the bounds, naming the field.
+pub fn check_amount(hundredths: i64, label: &str) -> Result<i64, String> {
+    if hundredths < 0 {
+        return Err(format!("「{label}」不能为负数"));
+    }
+    if hundredths > MAX_HUNDREDTHS {
+        return Err(format!("「{label}」超过 10 万亿元，请检查单位（金额以万元计）"));
+    }
+    Ok(hundredths)
+}
+
 /// Parses an amount; a bare number is taken to be in 万元 (the unit of every ledger).
 pub fn parse_wan(input: &str) -> Result<Wan, String> {
     let original = input.trim();
@@ -159,5 +174,13 @@ mod tests {
         for (hundredths, expected) in cases {
             assert_eq!(format_wan(hundredths), expected);
         }
+    }
+
+    #[test]
+    fn amounts_are_bounded() {
+        assert_eq!(check_amount(0, "总投资"), Ok(0));
+        assert_eq!(check_amount(MAX_HUNDREDTHS, "总投资"), Ok(MAX_HUNDREDTHS));
+        assert_eq!(check_amount(-1, "总投资"), Err("「总投资」不能为负数".into()));
+        assert_eq!(check_amount(MAX_HUNDREDTHS + 1, "总投资"), Err("「总投资」超过 10 万亿元，请检查单位（金额以万元计）".into()));
     }
 }

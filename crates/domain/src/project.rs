@@ -177,8 +177,8 @@ impl Stage {
 pub struct Advance {
     /// Dates given on the form, by stage; the target stage's own date included.
     pub dates: BTreeMap<Stage, NaiveDate>,
-    /// Number of evidence files uploaded with the move.
-    pub files: usize,
+    /// Number of evidence files uploaded for each stage reached.
+    pub files: BTreeMap<Stage, usize>,
     /// A reference such as the statistics entry number.
     pub reference: String,
 }
@@ -209,10 +209,16 @@ pub fn plan_advance(current: Stage, state: State, current_on: NaiveDate, to: Sta
         steps.push((stage, on));
         previous = (stage, on);
     }
-    match to {
-        Stage::InStatistics if advance.reference.trim().is_empty() => return Err(Stage::InStatistics.evidence_needed().unwrap_or_default().into()),
-        Stage::Signed | Stage::Started | Stage::Operating if advance.files == 0 => return Err(to.evidence_needed().unwrap_or_default().into()),
-        _ => {}
+    // Every stage reached carries its own evidence, skipped ones included.
+    for (stage, _) in &steps {
+        let missing = match stage {
+            Stage::InStatistics => advance.reference.trim().is_empty(),
+            Stage::Signed | Stage::Started | Stage::Operating => advance.files.get(stage).copied().unwrap_or(0) == 0,
+            Stage::Lead | Stage::Negotiating => false,
+        };
+        if missing {
+            return Err(stage.evidence_needed().unwrap_or_default().into());
+        }
     }
     Ok(steps)
 }
@@ -270,8 +276,9 @@ impl Default for EligibilityRules {
 impl EligibilityRules {
     pub fn parse(text: &str) -> Result<EligibilityRules, String> {
         let rules: EligibilityRules = toml::from_str(text).map_err(|e| format!("认定规则格式有误：{}", e.message()))?;
-        if rules.industrial_min_wan < 0 || rules.other_min_wan < 0 {
-            return Err("认定门槛不能为负数".into());
+        let limit = crate::money::MAX_HUNDREDTHS / 100;
+        if !(0..=limit).contains(&rules.industrial_min_wan) || !(0..=limit).contains(&rules.other_min_wan) {
+            return Err(format!("认定门槛应在 0 到 {limit} 万元之间"));
         }
         for s in rules.industrial_sections.iter().chain(&rules.excluded_sections) {
             if crate::industry::lookup(s).map(|i| i.level) != Ok(crate::industry::IndustryLevel::Section) {
@@ -426,7 +433,7 @@ pub fn expected_funds(plan_hundredths: i64, from: NaiveDate, by: NaiveDate, toda
     let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
     let total = (months(by) - months(from) + 1).max(1);
     let elapsed = (months(today) - months(from) + 1).clamp(0, total);
-    plan_hundredths * elapsed / total
+    i64::try_from(i128::from(plan_hundredths) * i128::from(elapsed) / i128::from(total)).unwrap_or(i64::MAX)
 }
 
 /// Thresholds of the health check, kept as a setting.
@@ -511,9 +518,9 @@ pub fn health(f: &HealthFacts, rules: &HealthRules) -> Health {
     }
     let idle = (f.today - f.last_activity).num_days();
     if idle >= rules.stalled_red_days {
-        flag(HealthLevel::Red, format!("已 {idle} 天无进展（超过 {} 天为红色）", rules.stalled_red_days));
+        flag(HealthLevel::Red, format!("已 {idle} 天无进展（满 {} 天为红色）", rules.stalled_red_days));
     } else if idle >= rules.stalled_amber_days {
-        flag(HealthLevel::Amber, format!("已 {idle} 天无进展（超过 {} 天为黄色）", rules.stalled_amber_days));
+        flag(HealthLevel::Amber, format!("已 {idle} 天无进展（满 {} 天为黄色）", rules.stalled_amber_days));
     }
     let milestones = [(f.planned_start, Stage::Started, "计划开工"), (f.planned_operation, Stage::Operating, "计划投产")];
     for (planned, stage, label) in milestones {
@@ -530,7 +537,7 @@ pub fn health(f: &HealthFacts, rules: &HealthRules) -> Health {
         }
     }
     if f.funds_expected > 0 {
-        let percent = f.funds_verified * 100 / f.funds_expected;
+        let percent = i64::try_from(i128::from(f.funds_verified) * 100 / i128::from(f.funds_expected)).unwrap_or(i64::MAX);
         let (v, e) = (crate::money::format_wan(f.funds_verified), crate::money::format_wan(f.funds_expected));
         if percent < rules.funds_red_percent {
             flag(HealthLevel::Red, format!("到位资金 {v} 万元，仅为计划进度 {e} 万元的 {percent}%"));
@@ -557,8 +564,9 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// Dates as given; `files` evidence files for every stage that has a date.
     fn advance(dates: &[(Stage, &str)], files: usize, reference: &str) -> Advance {
-        Advance { dates: dates.iter().map(|(s, x)| (*s, d(x))).collect(), files, reference: reference.into() }
+        Advance { dates: dates.iter().map(|(s, x)| (*s, d(x))).collect(), files: dates.iter().map(|(s, _)| (*s, files)).collect(), reference: reference.into() }
     }
 
     #[test]
@@ -576,6 +584,8 @@ mod tests {
             (Started, State::Active, Operating, &[(Operating, "2026-10-01")], 0, "", Err("投产须上传投产证明或现场照片")),
             (Operating, State::Active, InStatistics, &[(InStatistics, "2026-11-01")], 0, "", Err("入库纳统须填写统计库入库编号")),
             (Operating, State::Active, InStatistics, &[(InStatistics, "2026-11-01")], 0, "610700-2026-0042", Ok(&[InStatistics])),
+            // Skipped stages need their own evidence: no contract, no signing on the way to 开工…
+            (Negotiating, State::Active, InStatistics, &[(Signed, "2026-07-01"), (Started, "2026-08-01"), (Operating, "2026-09-01"), (InStatistics, "2026-10-01")], 0, "ref", Err("签约须上传合同或协议文本")),
             // Skipping stages: every skipped stage needs its date, in order.
             (Lead, State::Active, Signed, &[(Signed, "2026-07-01")], 1, "", Err("跳过「在谈」阶段时须填写其日期")),
             (Lead, State::Active, Signed, &[(Negotiating, "2026-06-01"), (Signed, "2026-07-01")], 1, "", Ok(&[Negotiating, Signed])),
@@ -602,7 +612,7 @@ mod tests {
         for from in Stage::ALL {
             for to in Stage::ALL {
                 let dates = Stage::ALL.iter().map(|s| (*s, d("2026-06-01"))).collect();
-                let a = Advance { dates, files: 1, reference: "ref".into() };
+                let a = Advance { dates, files: Stage::ALL.iter().map(|s| (*s, 1)).collect(), reference: "ref".into() };
                 let got = plan_advance(*from, State::Active, d("2026-05-01"), *to, &a, today);
                 assert_eq!(got.is_ok(), to > from, "{from:?} → {to:?}: {got:?}");
                 if let Ok(steps) = got {
@@ -765,8 +775,8 @@ mod tests {
         let rules = HealthRules::default();
         let cases: Vec<(HealthFacts, HealthLevel, Vec<&str>)> = vec![
             (facts(), Green, vec!["进展正常"]),
-            (HealthFacts { last_activity: d("2026-10-20"), ..facts() }, Amber, vec!["已 38 天无进展（超过 30 天为黄色）"]),
-            (HealthFacts { last_activity: d("2026-10-01"), ..facts() }, Red, vec!["已 57 天无进展（超过 45 天为红色）"]),
+            (HealthFacts { last_activity: d("2026-10-20"), ..facts() }, Amber, vec!["已 38 天无进展（满 30 天为黄色）"]),
+            (HealthFacts { last_activity: d("2026-10-01"), ..facts() }, Red, vec!["已 57 天无进展（满 45 天为红色）"]),
             (HealthFacts { planned_start: Some(d("2026-11-10")), ..facts() }, Amber, vec!["计划开工日期 2026-11-10 已过 17 天"]),
             (HealthFacts { planned_start: Some(d("2026-09-10")), ..facts() }, Red, vec!["计划开工日期 2026-09-10 已过 78 天"]),
             (HealthFacts { planned_start: Some(d("2026-09-10")), stage: Stage::Started, ..facts() }, Green, vec!["进展正常"]),
@@ -781,7 +791,7 @@ mod tests {
             (
                 HealthFacts { last_activity: d("2026-10-01"), open_request_deadlines: vec![d("2026-11-25")], ..facts() },
                 Red,
-                vec!["已 57 天无进展（超过 45 天为红色）", "有诉求超过办理期限 2 天（期限 2026-11-25）"],
+                vec!["已 57 天无进展（满 45 天为红色）", "有诉求超过办理期限 2 天（期限 2026-11-25）"],
             ),
         ];
         for (f, level, reasons) in cases {

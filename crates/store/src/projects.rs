@@ -22,8 +22,8 @@ use domain::target::Engagement;
 
 use crate::audit::{self, Event};
 use crate::entities::{
-    audit_event, chain, credit_share, enterprise, follow_up, funds_report, link, project, project_file, request, stage_change, target, unit, user,
-    verification,
+    audit_event, chain, credit_share, enterprise, follow_up, funds_report, link, policy_item, project, project_file, request, service_member, stage_change, target, unit,
+    user, verification,
 };
 use crate::follow_ups::NewAttachment;
 use crate::{Result, Store, StoreError, Who, settings};
@@ -86,8 +86,18 @@ impl ProjectInput {
         if self.source_channel.is_none() {
             errors.push(("source_channel", "请选择来源渠道".to_string()));
         }
-        if self.total_wan < 0 || self.fixed_wan < 0 || self.funds_plan_wan < 0 {
-            errors.push(("total_wan", "金额不能为负数".to_string()));
+        let amounts = [
+            ("total_wan", "总投资", Some(self.total_wan)),
+            ("fixed_wan", "固定资产投资", Some(self.fixed_wan)),
+            ("planned_output_wan", "计划年产值", self.planned_output_wan),
+            ("planned_tax_wan", "计划年税收", self.planned_tax_wan),
+            ("contract_wan", "合同金额", self.contract_wan),
+            ("funds_plan_wan", "计划到位资金", Some(self.funds_plan_wan)),
+        ];
+        for (field, label, amount) in amounts {
+            if let Some(Err(e)) = amount.map(|a| domain::money::check_amount(a, label)) {
+                errors.push((field, e));
+            }
         }
         if self.fixed_wan > self.total_wan {
             errors.push(("fixed_wan", "固定资产投资不能大于总投资".to_string()));
@@ -211,7 +221,10 @@ pub struct QueueItem {
     pub key: String,
     pub project_id: i64,
     pub project_code: String,
+    /// The real name, or the codename for a confidential project (see `shown`).
     pub project_name: String,
+    pub confidential: bool,
+    pub codename: String,
     pub unit_name: String,
     pub what: String,
     pub on: NaiveDate,
@@ -701,8 +714,32 @@ impl Store {
             return Err(StoreError::Conflict(format!("这个项目在您打开之后已被他人修改（现在是第 {} 版），您的修改没有保存", before.version)));
         }
         let ent = check_refs(&txn, input).await?;
+        let stage = stage_of(&before);
+        if stage >= Stage::Signed && input.contract_kind.is_none() {
+            return Err(StoreError::Invalid("项目已签约，须注明是合同项目还是协议项目".into()));
+        }
         let mut row = before.clone().into_active_model();
         apply(&mut row, input, &ent);
+        if ent.id != before.enterprise_id {
+            // Another investor: only before signing, and everything of the project moves with it.
+            if stage >= Stage::Signed {
+                return Err(StoreError::Invalid("项目已签约，投资方不能更改；如确实登记错了，请终止本项目后重新登记".into()));
+            }
+            follow_up::Entity::update_many().col_expr(follow_up::Column::EnterpriseId, Expr::value(ent.id)).filter(follow_up::Column::ProjectId.eq(id)).exec(&txn).await?;
+            request::Entity::update_many().col_expr(request::Column::EnterpriseId, Expr::value(ent.id)).filter(request::Column::ProjectId.eq(id)).exec(&txn).await?;
+            row.target_id = Set(None);
+        }
+        if ent.id != before.enterprise_id || input.chain_id != before.chain_id || input.landing_unit_id != before.landing_unit_id || input.source_unit_id != before.source_unit_id {
+            // What makes a duplicate changed: look again (a decided duplicate stays decided).
+            if before.duplicate == Duplicate::None.code() {
+                let dups = duplicates_in(&txn, &ent, input.chain_id, &[input.landing_unit_id, input.source_unit_id], Some(id)).await?;
+                if let Some(d) = dups.first() {
+                    row.duplicate = Set(Duplicate::Pending.code().into());
+                    row.duplicate_of_id = Set(Some(d.project_id));
+                    row.duplicate_reason = Set(format!("与「{}」{} 的项目 {} 疑似重复：{}", d.unit_name, d.since, d.code, d.reason));
+                }
+            }
+        }
         row.updated_at = Set(Utc::now());
         row.version = Set(before.version + 1);
         row.update(&txn).await?;
@@ -741,7 +778,7 @@ impl Store {
 
     /// Moves a project forward, one stage or several (each with its date), with the evidence
     /// files attached to the last one. Stages from 签约 on wait for the bureau's site check.
-    pub async fn advance_project(&self, who: &Who, id: i64, version: i32, to: Stage, advance: &Advance, note: &str, files: Vec<NewAttachment>) -> Result<project::Model> {
+    pub async fn advance_project(&self, who: &Who, id: i64, version: i32, to: Stage, advance: &Advance, note: &str, files: Vec<(Stage, NewAttachment)>) -> Result<project::Model> {
         let today = Utc::now().date_naive();
         let txn = self.begin_write().await?;
         let before = project::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
@@ -751,13 +788,17 @@ impl Store {
         if before.duplicate == Duplicate::Merged.code() {
             return Err(StoreError::Invalid("这个项目已合并到另一个项目，请在那个项目中推进".into()));
         }
-        let advance = Advance { files: files.len(), ..advance.clone() };
+        let mut counted = std::collections::BTreeMap::new();
+        for (stage, _) in &files {
+            *counted.entry(*stage).or_insert(0) += 1;
+        }
+        let advance = Advance { files: counted, ..advance.clone() };
         let steps = rules::plan_advance(stage_of(&before), state_of(&before), before.stage_on, to, &advance, today).map_err(StoreError::Invalid)?;
         if to >= Stage::Signed && before.contract_kind.is_empty() {
             return Err(StoreError::Invalid("签约项目须注明是合同项目还是协议项目：请先在“修改项目信息”中选择签约形式".into()));
         }
         let mut row = before.clone().into_active_model();
-        let mut last_change = None;
+        let mut files = files;
         let now = Utc::now();
         for (stage, on) in &steps {
             let v = if stage.needs_verification() { Verification::Pending } else { Verification::NotNeeded };
@@ -781,11 +822,12 @@ impl Store {
             .await?;
             set_stage_date(&mut row, *stage, *on);
             set_stage_verification(&mut row, *stage, v);
-            last_change = Some(change);
-        }
-        let last_change = last_change.ok_or_else(|| StoreError::Invalid("没有要推进的阶段".into()))?;
-        for f in files {
-            save_file(&txn, id, Some(last_change.id), None, who, f).await?;
+            // Each stage's evidence goes with its own change, for the bureau to check.
+            let (mine, rest): (Vec<_>, Vec<_>) = files.into_iter().partition(|(s, _)| s == stage);
+            files = rest;
+            for (_, f) in mine {
+                save_file(&txn, id, Some(change.id), None, who, f).await?;
+            }
         }
         let (stage, on) = steps.last().copied().unwrap_or((to, today));
         row.stage = Set(stage.code().into());
@@ -942,6 +984,8 @@ impl Store {
                 project_id: p.id,
                 project_code: p.code.clone(),
                 project_name: p.name.clone(),
+                confidential: p.confidential,
+                codename: p.codename.clone(),
                 unit_name: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
                 what: format!("{}：{}", Stage::parse(&c.to_stage).map_or("", Stage::label), c.happened_on),
                 on: c.created_at.date_naive(),
@@ -957,6 +1001,8 @@ impl Store {
                 project_id: p.id,
                 project_code: p.code.clone(),
                 project_name: p.name.clone(),
+                confidential: p.confidential,
+                codename: p.codename.clone(),
                 unit_name: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
                 what: format!(
                     "到位资金：{} 月 {} 万元（{}，{}）",
@@ -1004,6 +1050,7 @@ impl Store {
         if input.amount_wan <= 0 {
             return Err(StoreError::Invalid("到位金额应大于 0".into()));
         }
+        domain::money::check_amount(input.amount_wan, "到位金额").map_err(StoreError::Invalid)?;
         let today = Utc::now().date_naive();
         if input.month > today {
             return Err(StoreError::Invalid("不能填报未来月份的到位资金".into()));
@@ -1050,14 +1097,24 @@ impl Store {
     }
 
     /// The bureau's decision on a suspected duplicate.
-    pub async fn decide_duplicate(&self, who: &Who, id: i64, decision: &DuplicateDecision) -> Result<project::Model> {
+    pub async fn decide_duplicate(&self, who: &Who, id: i64, version: i32, decision: &DuplicateDecision) -> Result<project::Model> {
         let txn = self.begin_write().await?;
         let before = project::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
+        if before.version != version {
+            return Err(StoreError::Conflict(format!("这个项目在您打开之后已被他人更新（现在是第 {} 版），请刷新后再判定", before.version)));
+        }
         if before.duplicate != Duplicate::Pending.code() {
             return Err(StoreError::Invalid("这个项目没有待判定的重复".into()));
         }
         let earlier_id = before.duplicate_of_id.ok_or_else(|| StoreError::Invalid("找不到与之重复的项目".into()))?;
         let earlier = project::Entity::find_by_id(earlier_id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("与之重复的项目已不存在".into()))?;
+        let merging = !matches!(decision, DuplicateDecision::KeepBoth);
+        if merging && (earlier.state == State::Dropped.code() || earlier.duplicate == Duplicate::Merged.code()) {
+            return Err(StoreError::Invalid(format!("项目 {} 已终止或已合并，不能并入；请判定为不重复", earlier.code)));
+        }
+        if merging && funds_report::Entity::find().filter(funds_report::Column::ProjectId.eq(id)).count(&txn).await? > 0 {
+            return Err(StoreError::Invalid("这个项目已填报到位资金，不能直接合并：请先核对两个项目的资金记录".into()));
+        }
         let mut row = before.clone().into_active_model();
         let detail;
         match decision {
@@ -1076,9 +1133,42 @@ impl Store {
                 } else {
                     detail = format!("判定与 {} 重复，已合并", earlier.code);
                 }
-                // Follow-ups and requests move to the project that goes on.
-                follow_up::Entity::update_many().col_expr(follow_up::Column::ProjectId, Expr::value(earlier.id)).filter(follow_up::Column::ProjectId.eq(id)).exec(&txn).await?;
-                request::Entity::update_many().col_expr(request::Column::ProjectId, Expr::value(earlier.id)).filter(request::Column::ProjectId.eq(id)).exec(&txn).await?;
+                // Follow-ups, requests, policy items and team members move to the project that goes on
+                // (and to its investor record, when the same investor was registered twice).
+                follow_up::Entity::update_many()
+                    .col_expr(follow_up::Column::ProjectId, Expr::value(earlier.id))
+                    .col_expr(follow_up::Column::EnterpriseId, Expr::value(earlier.enterprise_id))
+                    .filter(follow_up::Column::ProjectId.eq(id))
+                    .exec(&txn)
+                    .await?;
+                request::Entity::update_many()
+                    .col_expr(request::Column::ProjectId, Expr::value(earlier.id))
+                    .col_expr(request::Column::EnterpriseId, Expr::value(earlier.enterprise_id))
+                    .filter(request::Column::ProjectId.eq(id))
+                    .exec(&txn)
+                    .await?;
+                policy_item::Entity::update_many().col_expr(policy_item::Column::ProjectId, Expr::value(earlier.id)).filter(policy_item::Column::ProjectId.eq(id)).exec(&txn).await?;
+                let kept: Vec<i64> = service_member::Entity::find().select_only().column(service_member::Column::UserId).filter(service_member::Column::ProjectId.eq(earlier.id)).into_tuple().all(&txn).await?;
+                service_member::Entity::delete_many().filter(service_member::Column::ProjectId.eq(id)).filter(service_member::Column::UserId.is_in(kept)).exec(&txn).await?;
+                service_member::Entity::update_many().col_expr(service_member::Column::ProjectId, Expr::value(earlier.id)).filter(service_member::Column::ProjectId.eq(id)).exec(&txn).await?;
+                stage_change::ActiveModel {
+                    project_id: Set(id),
+                    kind: Set("drop".into()),
+                    from_stage: Set(before.stage.clone()),
+                    to_stage: Set(before.stage.clone()),
+                    from_state: Set(before.state.clone()),
+                    to_state: Set(State::Dropped.code().into()),
+                    happened_on: Set(Utc::now().date_naive()),
+                    note: Set(format!("市局判定与 {} 重复，已合并", earlier.code)),
+                    reference: Set(String::new()),
+                    verification: Set(Verification::NotNeeded.code().into()),
+                    unit_id: Set(who.unit_id.unwrap_or(before.landing_unit_id)),
+                    user_id: Set(who.user_id),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
             }
         }
         row.updated_at = Set(Utc::now());
@@ -1127,7 +1217,7 @@ impl Store {
             ProjectSort::Stage => query.order_by_desc(project::Column::Stage).order_by_desc(project::Column::Id),
             ProjectSort::Health => query.order_by_desc(project::Column::Health).order_by_desc(project::Column::Id),
         };
-        let mut projects = query.offset(f.page * per_page).limit(per_page).all(&self.db).await?;
+        let mut projects = query.offset(f.page.saturating_mul(per_page)).limit(per_page).all(&self.db).await?;
         if f.sort == ProjectSort::Stage {
             // Codes do not sort in stage order: sort the page by the stage itself.
             projects.sort_by_key(|p| std::cmp::Reverse(stage_of(p)));
@@ -1222,9 +1312,9 @@ impl Store {
     /// Figures by stage over the filtered set (the filter's own stage and page are ignored).
     /// City-wide figures come from one GROUP BY over the columns that decide counting; one unit's
     /// figures read that unit's projects one by one, because credit shares weigh each differently.
-    pub async fn project_figures(&self, visibility: Visibility, f: &ProjectFilter) -> Result<Vec<StageFigure>> {
+    pub async fn project_figures(&self, visibility: Visibility, f: &ProjectFilter, real_names: bool) -> Result<Vec<StageFigure>> {
         let f = ProjectFilter { stage: None, page: 0, ..f.clone() };
-        let query = self.project_query(visibility, &f, true).await?;
+        let query = self.project_query(visibility, &f, real_names).await?;
         let facts = [
             project::Column::Stage,
             project::Column::State,
@@ -1442,7 +1532,9 @@ async fn recount_funds(conn: &impl ConnectionTrait, project_id: i64) -> Result<(
         .into_tuple()
         .all(conn)
         .await?;
-    project::Entity::update_many().col_expr(project::Column::FundsVerifiedWan, Expr::value(amounts.iter().sum::<i64>())).filter(project::Column::Id.eq(project_id)).exec(conn).await?;
+    let sum: i128 = amounts.iter().map(|a| i128::from(*a)).sum();
+    let sum = i64::try_from(sum).unwrap_or(i64::MAX);
+    project::Entity::update_many().col_expr(project::Column::FundsVerifiedWan, Expr::value(sum)).filter(project::Column::Id.eq(project_id)).exec(conn).await?;
     Ok(())
 }
 

@@ -58,6 +58,10 @@ pub struct RequestFilter {
 pub struct RequestRow {
     pub request: request::Model,
     pub enterprise: String,
+    /// The request's project is confidential: the investor shows only to its units and the bureau.
+    pub confidential: bool,
+    /// The project's landing and source units (who may see a confidential investor).
+    pub project_units: Vec<i64>,
     pub project_code: String,
     pub owner_unit: String,
     pub raised_by_unit: String,
@@ -128,6 +132,7 @@ impl Store {
             enterprise_id: Set(if project_id.is_some() { None } else { enterprise_id }),
             user_id: Set(user_id),
             role: Set(role.code().into()),
+            added_by_unit_id: Set(who.unit_id),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -149,6 +154,19 @@ impl Store {
         audit::append(&txn, who, Event::new("delete", "service_member", id).change(Some(&m), None)).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Whether a unit courts or hosts an investor (a target or a project of it).
+    pub async fn unit_serves(&self, unit_id: i64, enterprise_id: i64) -> Result<bool> {
+        if self.target_for(enterprise_id, unit_id).await?.is_some() {
+            return Ok(true);
+        }
+        let projects = project::Entity::find()
+            .filter(project::Column::EnterpriseId.eq(enterprise_id))
+            .filter(Condition::any().add(project::Column::LandingUnitId.eq(unit_id)).add(project::Column::SourceUnitId.eq(unit_id)))
+            .count(&self.db)
+            .await?;
+        Ok(projects > 0)
     }
 
     /// The projects whose team a user is on, with their open requests and the nearest deadline
@@ -260,12 +278,15 @@ impl Store {
     }
 
     /// Sends a request one level up (县级 → 市级 → 联席会议), with the reason.
-    pub async fn escalate_request(&self, who: &Who, id: i64, reason: &str) -> Result<request::Model> {
+    pub async fn escalate_request(&self, who: &Who, id: i64, version: i32, reason: &str) -> Result<request::Model> {
         if reason.trim().is_empty() {
             return Err(StoreError::Invalid("上报时请写明需要协调解决的问题".into()));
         }
         let txn = self.begin_write().await?;
         let before = request::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这条诉求".into()))?;
+        if before.version != version {
+            return Err(StoreError::Conflict(format!("这条诉求在您打开之后已被他人更新（现在是第 {} 版），请刷新后再上报", before.version)));
+        }
         if before.status == RequestStatus::Resolved.code() {
             return Err(StoreError::Invalid("诉求已办结，无需上报".into()));
         }
@@ -306,13 +327,24 @@ impl Store {
         let ent_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
         let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
         let project_ids: Vec<i64> = rows.iter().filter_map(|r| r.project_id).collect();
-        let codes: HashMap<i64, String> = project::Entity::find().select_only().columns([project::Column::Id, project::Column::Code]).filter(project::Column::Id.is_in(project_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let projects: HashMap<i64, (String, bool, i64, i64)> = project::Entity::find()
+            .select_only()
+            .columns([project::Column::Id, project::Column::Code, project::Column::Confidential, project::Column::LandingUnitId, project::Column::SourceUnitId])
+            .filter(project::Column::Id.is_in(project_ids))
+            .into_tuple::<(i64, String, bool, i64, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, code, confidential, landing, source)| (id, (code, confidential, landing, source)))
+            .collect();
         let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
         let rows = rows
             .into_iter()
             .map(|r| RequestRow {
                 enterprise: names.get(&r.enterprise_id).cloned().unwrap_or_default(),
-                project_code: r.project_id.and_then(|p| codes.get(&p).cloned()).unwrap_or_default(),
+                project_code: r.project_id.and_then(|p| projects.get(&p)).map(|p| p.0.clone()).unwrap_or_default(),
+                confidential: r.project_id.and_then(|p| projects.get(&p)).is_some_and(|p| p.1),
+                project_units: r.project_id.and_then(|p| projects.get(&p)).map(|p| vec![p.2, p.3]).unwrap_or_default(),
                 owner_unit: units.get(&r.owner_unit_id).cloned().unwrap_or_default(),
                 raised_by_unit: units.get(&r.raised_by_unit_id).cloned().unwrap_or_default(),
                 overdue_days: domain::project::days_overdue(RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Open), r.deadline, today),
@@ -327,9 +359,7 @@ impl Store {
         if title.is_empty() || title.chars().count() > 100 {
             return Err(StoreError::Invalid("请写明政策事项（最长 100 字）".into()));
         }
-        if amount_wan < 0 {
-            return Err(StoreError::Invalid("金额不能为负数".into()));
-        }
+        domain::money::check_amount(amount_wan, "金额").map_err(StoreError::Invalid)?;
         let txn = self.begin_write().await?;
         let p = project::Entity::find_by_id(project_id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
         let now = Utc::now();

@@ -182,7 +182,7 @@ impl Store {
             TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_asc(target::Column::Id),
             TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId).order_by_asc(target::Column::Id),
         }
-        .offset(f.page * per_page)
+        .offset(f.page.saturating_mul(per_page))
         .limit(per_page)
         .all(&self.db)
         .await?;

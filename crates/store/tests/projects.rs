@@ -96,11 +96,12 @@ fn ago(days: i64) -> NaiveDate {
 }
 
 fn advance(dates: &[(Stage, NaiveDate)], reference: &str) -> Advance {
-    Advance { dates: dates.iter().copied().collect(), files: 0, reference: reference.into() }
+    Advance { dates: dates.iter().copied().collect(), files: Default::default(), reference: reference.into() }
 }
 
-fn contract() -> Vec<store::follow_ups::NewAttachment> {
-    vec![store::follow_ups::NewAttachment { file_name: "投资合同.pdf".into(), content_type: "application/pdf".into(), data: b"%PDF-1.7 contract".to_vec() }]
+/// One evidence file for each of `stages`.
+fn evidence(stages: &[Stage]) -> Vec<(Stage, store::follow_ups::NewAttachment)> {
+    stages.iter().map(|s| (*s, store::follow_ups::NewAttachment { file_name: format!("{}证明.pdf", s.label()), content_type: "application/pdf".into(), data: b"%PDF-1.7 evidence".to_vec() })).collect()
 }
 
 fn figure(figures: &[StageFigure], stage: Stage) -> &StageFigure {
@@ -130,23 +131,31 @@ async fn a_lead_moves_to_the_statistics_and_counts_only_once_verified() {
     assert!(p.eligible, "{}", p.eligibility_rule);
 
     // Skipping 在谈 needs its date; signing needs the contract and the contract kind.
-    let err = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &advance(&[(Stage::Signed, ago(150))], ""), "", contract()).await.unwrap_err();
+    let err = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &advance(&[(Stage::Signed, ago(150))], ""), "", evidence(&[Stage::Signed])).await.unwrap_err();
     assert_eq!(err.to_string(), "跳过「在谈」阶段时须填写其日期");
     let both = advance(&[(Stage::Negotiating, ago(180)), (Stage::Signed, ago(150))], "");
     let err = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &both, "", vec![]).await.unwrap_err();
     assert_eq!(err.to_string(), "签约须上传合同或协议文本");
-    let err = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &both, "", contract()).await.unwrap_err();
+    let err = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &both, "", evidence(&[Stage::Signed])).await.unwrap_err();
     assert!(err.to_string().contains("合同项目还是协议项目"), "{err}");
     let mut with_kind = input(&w, w.nanzheng, 5);
     with_kind.contract_kind = Some(ContractKind::Contract);
     let p = store.update_project(&w.officer, p.id, p.version, &with_kind).await.unwrap();
-    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &both, "签约仪式", contract()).await.unwrap();
+    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &both, "签约仪式", evidence(&[Stage::Signed])).await.unwrap();
     assert_eq!((p.stage.as_str(), p.signed_verification.as_str()), ("signed", "pending"));
+    // Once signed, the contract kind stays and the investor cannot be swapped.
+    let mut unsigned = with_kind.clone();
+    unsigned.contract_kind = None;
+    assert_eq!(store.update_project(&w.officer, p.id, p.version, &unsigned).await.unwrap_err().to_string(), "项目已签约，须注明是合同项目还是协议项目");
+    let other = store.create_enterprise(&Who::system("test"), &store::enterprises::EnterpriseInput { name: "另一家电池公司".into(), ..Default::default() }, false).await.unwrap();
+    let mut swapped = with_kind.clone();
+    swapped.enterprise_id = other.id;
+    assert!(store.update_project(&w.officer, p.id, p.version, &swapped).await.unwrap_err().to_string().starts_with("项目已签约，投资方不能更改"));
     assert_eq!(p.negotiating_on, Some(ago(180)));
 
     // Signed but not verified: it does not count.
     let visibility = domain::access::Visibility::All;
-    let figures = store.project_figures(visibility, &ProjectFilter::default()).await.unwrap();
+    let figures = store.project_figures(visibility, &ProjectFilter::default(), true).await.unwrap();
     assert_eq!((figure(&figures, Stage::Signed).reached, figure(&figures, Stage::Signed).counted), (1, 0.0));
     assert_eq!(store::projects::counts_at(&p, Stage::Signed), Err("尚未实地核查".into()));
     let queue = store.verification_queue(false, 100).await.unwrap();
@@ -156,7 +165,7 @@ async fn a_lead_moves_to_the_statistics_and_counts_only_once_verified() {
     // The bureau verifies on site: now it counts, with its amount.
     let change = last_change(store, p.id).await;
     store.verify(&w.bureau, Checked::Stage(change), &approve(), vec![]).await.unwrap();
-    let figures = store.project_figures(visibility, &ProjectFilter::default()).await.unwrap();
+    let figures = store.project_figures(visibility, &ProjectFilter::default(), true).await.unwrap();
     assert_eq!((figure(&figures, Stage::Signed).counted, figure(&figures, Stage::Signed).counted_total), (1.0, 5_000_000));
     assert!(store.verification_queue(false, 100).await.unwrap().is_empty());
     // An approved check is final.
@@ -165,7 +174,7 @@ async fn a_lead_moves_to_the_statistics_and_counts_only_once_verified() {
 
     // Started, then a rejected check: the stage stays, the count does not, the reason shows.
     let p = store.project(p.id).await.unwrap();
-    let photo = vec![store::follow_ups::NewAttachment { file_name: "现场.jpg".into(), content_type: "image/jpeg".into(), data: vec![0xFF, 0xD8, 0xFF, 0xE0] }];
+    let photo = vec![(Stage::Started, store::follow_ups::NewAttachment { file_name: "现场.jpg".into(), content_type: "image/jpeg".into(), data: vec![0xFF, 0xD8, 0xFF, 0xE0] })];
     let p = store.advance_project(&w.officer, p.id, p.version, Stage::Started, &advance(&[(Stage::Started, ago(100))], ""), "", photo).await.unwrap();
     let change = last_change(store, p.id).await;
     let reject = SiteCheck { approve: false, note: String::new(), latitude_e6: None, longitude_e6: None };
@@ -180,7 +189,10 @@ async fn a_lead_moves_to_the_statistics_and_counts_only_once_verified() {
     assert_eq!(store::projects::counts_at(&p, Stage::Started), Ok(()));
 
     // Operating and in the statistics (which needs the statistics entry number).
-    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Operating, &advance(&[(Stage::Operating, ago(40))], ""), "", contract()).await.unwrap();
+    // Operating's evidence does not do for the start: each stage brings its own.
+    let wrong = store.advance_project(&w.officer, p.id, p.version, Stage::Operating, &advance(&[(Stage::Operating, ago(40))], ""), "", evidence(&[Stage::Started])).await.unwrap_err();
+    assert_eq!(wrong.to_string(), "投产须上传投产证明或现场照片");
+    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Operating, &advance(&[(Stage::Operating, ago(40))], ""), "", evidence(&[Stage::Operating])).await.unwrap();
     let err = store.advance_project(&w.officer, p.id, p.version, Stage::InStatistics, &advance(&[(Stage::InStatistics, ago(10))], ""), "", vec![]).await.unwrap_err();
     assert_eq!(err.to_string(), "入库纳统须填写统计库入库编号");
     let p = store.advance_project(&w.officer, p.id, p.version, Stage::InStatistics, &advance(&[(Stage::InStatistics, ago(10))], "610703-2026-0042"), "", vec![]).await.unwrap();
@@ -235,22 +247,47 @@ async fn a_duplicate_from_another_unit_is_caught_and_its_credit_shared() {
     assert!(second.duplicate_reason.contains("城固县"), "{}", second.duplicate_reason);
     assert_eq!(store::projects::counts_at(&second, Stage::Lead), Err("疑似与其他单位项目重复，待市局判定".into()));
 
+    // A decision made on a stale page is refused.
+    let stale = store.decide_duplicate(&w.bureau, second.id, second.version - 1, &DuplicateDecision::KeepBoth).await.unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    // A follow-up logged on the duplicate moves with it when merged.
+    let visit = store::follow_ups::NewFollowUp {
+        enterprise_id: w.investor,
+        target_id: None,
+        project_id: Some(second.id),
+        happened_on: ago(0),
+        kind: domain::target::FollowUpKind::Call,
+        place: String::new(),
+        latitude_e6: None,
+        longitude_e6: None,
+        participants: String::new(),
+        summary: "深圳办电话沟通".into(),
+        next_step: String::new(),
+        next_due: None,
+        client_key: "dup-visit-00001".into(),
+    };
+    store.create_follow_up(&w.officer, w.officer.user_id.unwrap(), w.shenzhen, &visit, vec![]).await.unwrap();
+    let second = store.project(second.id).await.unwrap();
+
     // Shares must add up to 100.
-    let bad = store.decide_duplicate(&w.bureau, second.id, &DuplicateDecision::Share(vec![(w.chenggu, 70), (w.shenzhen, 20)])).await.unwrap_err();
+    let bad = store.decide_duplicate(&w.bureau, second.id, second.version, &DuplicateDecision::Share(vec![(w.chenggu, 70), (w.shenzhen, 20)])).await.unwrap_err();
     assert_eq!(bad.to_string(), "分成比例合计 90%，应为 100%");
     assert_eq!(store.project(second.id).await.unwrap().duplicate, "pending", "a refused decision changes nothing");
-    store.decide_duplicate(&w.bureau, second.id, &DuplicateDecision::Share(vec![(w.chenggu, 70), (w.shenzhen, 30)])).await.unwrap();
+    store.decide_duplicate(&w.bureau, second.id, second.version, &DuplicateDecision::Share(vec![(w.chenggu, 70), (w.shenzhen, 30)])).await.unwrap();
     let second = store.project(second.id).await.unwrap();
     assert_eq!((second.duplicate.as_str(), second.state.as_str()), ("merged", "dropped"));
+    let history = store.project_timeline(second.id).await.unwrap();
+    assert!(history.iter().any(|t| t.title == "终止" && t.body.contains("重复")), "the drop is in the project's history");
+    assert!(store.project_timeline(first.id).await.unwrap().iter().any(|t| t.body.contains("深圳办电话沟通")), "the follow-up moved to the project that goes on");
     let shares: Vec<(String, i32)> = store.credit_shares(first.id).await.unwrap().into_iter().map(|(_, n, p)| (n, p)).collect();
     assert_eq!(shares.len(), 2);
     assert!(shares.iter().any(|(_, p)| *p == 30));
 
     // Figures: the city counts the project once; 深圳 office gets 30 % of it.
-    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter::default()).await.unwrap();
+    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter::default(), true).await.unwrap();
     assert_eq!(figure(&figures, Stage::Lead).counted, 1.0);
     let office = ProjectFilter { unit_id: Some(w.shenzhen), ..Default::default() };
-    let figures = store.project_figures(domain::access::Visibility::All, &office).await.unwrap();
+    let figures = store.project_figures(domain::access::Visibility::All, &office, true).await.unwrap();
     assert!((figure(&figures, Stage::Lead).counted - 0.3).abs() < 1e-9);
     assert_eq!(figure(&figures, Stage::Lead).counted_total, 1_500_000);
     // The office now sees the shared project in its own list.
@@ -268,10 +305,12 @@ async fn keep_both_counts_both() {
     let store = &w.db.store;
     store.create_project(&w.officer, &input(&w, w.chenggu, 5), ago(100), None).await.unwrap();
     let second = store.create_project(&w.officer, &input(&w, w.nanzheng, 3), ago(1), None).await.unwrap();
-    store.decide_duplicate(&w.bureau, second.id, &DuplicateDecision::KeepBoth).await.unwrap();
-    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter::default()).await.unwrap();
+    store.decide_duplicate(&w.bureau, second.id, second.version, &DuplicateDecision::KeepBoth).await.unwrap();
+    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter::default(), true).await.unwrap();
     assert_eq!(figure(&figures, Stage::Lead).counted, 2.0);
-    assert!(store.decide_duplicate(&w.bureau, second.id, &DuplicateDecision::Merge).await.is_err(), "decided once");
+    let decided = store.project(second.id).await.unwrap();
+    let again = store.decide_duplicate(&w.bureau, second.id, decided.version, &DuplicateDecision::Merge).await.unwrap_err();
+    assert_eq!(again.to_string(), "这个项目没有待判定的重复", "decided once");
 }
 
 #[tokio::test]
@@ -308,7 +347,7 @@ async fn funds_in_place_count_once_verified() {
     let month = domain::project::parse_month(&Utc::now().date_naive().format("%Y-%m").to_string()).unwrap();
     let funds = FundsInput { month, amount_wan: 300_000, origin: FundsOrigin::OutOfProvince, use_kind: FundsUse::Fixed, note: String::new() };
     assert_eq!(store.add_funds(&w.officer, p.id, &funds).await.unwrap_err().to_string(), "项目签约后才能填报到位资金");
-    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &advance(&[(Stage::Negotiating, ago(60)), (Stage::Signed, ago(30))], ""), "", contract()).await.unwrap();
+    let p = store.advance_project(&w.officer, p.id, p.version, Stage::Signed, &advance(&[(Stage::Negotiating, ago(60)), (Stage::Signed, ago(30))], ""), "", evidence(&[Stage::Signed])).await.unwrap();
     let report = store.add_funds(&w.officer, p.id, &funds).await.unwrap();
     assert!(matches!(store.add_funds(&w.officer, p.id, &funds).await, Err(StoreError::Duplicate { .. })), "one report per month, origin and use");
     assert_eq!(store.project(p.id).await.unwrap().funds_verified_wan, 0);
@@ -340,10 +379,13 @@ async fn the_health_check_turns_red_with_its_reasons() {
     let overdue = store.list_requests(domain::access::Visibility::Unit(w.nanzheng), &store::services::RequestFilter { overdue: true, ..Default::default() }, 10).await.unwrap().0;
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].overdue_days, Some(14));
-    let r = store.escalate_request(&w.officer, r.id, "供电公司迟迟不出方案").await.unwrap();
-    let r = store.escalate_request(&w.bureau, r.id, "需联席会议协调").await.unwrap();
+    let first = store.escalate_request(&w.officer, r.id, r.version, "供电公司迟迟不出方案").await.unwrap();
+    // The same form sent twice (a double tap) does not climb twice.
+    assert!(matches!(store.escalate_request(&w.officer, r.id, r.version, "供电公司迟迟不出方案").await, Err(StoreError::Conflict(_))));
+    assert_eq!(first.escalation, "city");
+    let r = store.escalate_request(&w.bureau, r.id, first.version, "需联席会议协调").await.unwrap();
     assert_eq!(r.escalation, "joint");
-    assert!(store.escalate_request(&w.bureau, r.id, "再上报").await.is_err());
+    assert!(store.escalate_request(&w.bureau, r.id, r.version, "再上报").await.is_err());
     // Resolving needs a resolution; then the project is green again.
     assert!(store.update_request(&w.officer, r.id, r.version, RequestStatus::Resolved, "").await.is_err());
     store.update_request(&w.officer, r.id, r.version, RequestStatus::Resolved, "供电公司已出具接入方案").await.unwrap();
@@ -370,7 +412,7 @@ async fn eligibility_follows_the_rules_in_force() {
     assert_eq!(changed, 1);
     let p = store.project(p.id).await.unwrap();
     assert!(p.eligible, "{}", p.eligibility_rule);
-    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter { eligible: Some(true), ..Default::default() }).await.unwrap();
+    let figures = store.project_figures(domain::access::Visibility::All, &ProjectFilter { eligible: Some(true), ..Default::default() }, true).await.unwrap();
     assert_eq!(figure(&figures, Stage::Lead).counted, 1.0);
 }
 

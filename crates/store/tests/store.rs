@@ -80,7 +80,7 @@ async fn with_data(store: &Store) {
     store.create_project(&who(), &input(unit.id), today, None).await.unwrap();
     let later = store.create_project(&who(), &input(chenggu.id), today, None).await.unwrap();
     assert_eq!(later.duplicate, "pending");
-    store.decide_duplicate(&who(), later.id, &store::projects::DuplicateDecision::Share(vec![(unit.id, 70), (chenggu.id, 30)])).await.unwrap();
+    store.decide_duplicate(&who(), later.id, later.version, &store::projects::DuplicateDecision::Share(vec![(unit.id, 70), (chenggu.id, 30)])).await.unwrap();
 }
 
 #[tokio::test]

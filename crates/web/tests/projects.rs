@@ -60,7 +60,7 @@ async fn advance(app: &Browser, id: i64, to: &str, dates: &[(&str, String)], fil
         form = form.text(format!("date_{stage}"), date.clone());
     }
     if let Some((name, bytes)) = file {
-        form = form.part("files", Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+        form = form.part(format!("files_{to}"), Part::bytes(bytes.to_vec()).file_name(name.to_string()));
     }
     app.client.post(app.url(&format!("/projects/{id}/advance?csrf_token={token}"))).multipart(form).send().await.unwrap()
 }
@@ -268,10 +268,15 @@ async fn a_duplicate_lead_from_the_shenzhen_office_is_caught_and_the_bureau_shar
     let chenggu = app.store.unit_by_code("610722").await.unwrap().unwrap().id.to_string();
     let decide = |a: &'static str, b: &'static str| {
         let (chenggu, sz) = (chenggu.clone(), sz.clone());
-        let bureau = &bureau;
+        let (bureau, store) = (&bureau, &app.store);
         async move {
+            let version = store.project(id).await.unwrap().version.to_string();
             bureau
-                .post_form(&format!("/projects/{id}"), &format!("/projects/{id}/duplicate"), &[("decision", "share"), ("share_unit", &chenggu), ("share_percent", a), ("share_unit", &sz), ("share_percent", b), ("share_unit", ""), ("share_percent", "")])
+                .post_form(
+                    &format!("/projects/{id}"),
+                    &format!("/projects/{id}/duplicate"),
+                    &[("version", &version), ("decision", "share"), ("share_unit", &chenggu), ("share_percent", a), ("share_unit", &sz), ("share_percent", b), ("share_unit", ""), ("share_percent", "")],
+                )
                 .await
         }
     };
@@ -397,8 +402,12 @@ async fn overdue_requests_and_red_projects_surface_to_the_owner_unit_and_the_bur
     app.sign_in("bureau").await;
     assert!(app.get_html("/").await.contains("1 条企业诉求已超过办理期限"));
     // The bureau escalates it to the joint meeting from the project page.
-    let up = app.post_form(&format!("/projects/{id}"), &format!("/requests/{}/escalate", r.id), &[("reason", "供电公司迟迟不出方案"), ("back", &format!("/projects/{id}"))]).await;
+    let up = app.post_form(&format!("/projects/{id}"), &format!("/requests/{}/escalate", r.id), &[("version", "1"), ("reason", "供电公司迟迟不出方案"), ("back", &format!("/projects/{id}"))]).await;
     assert_eq!(location(&up), format!("/projects/{id}?done=escalated#requests"));
+    assert_eq!(app.store.request(r.id).await.unwrap().escalation, "city");
+    // The same form sent again (a double tap) is refused on the page, not escalated twice.
+    let twice = app.post_form(&format!("/projects/{id}"), &format!("/requests/{}/escalate", r.id), &[("version", "1"), ("reason", "供电公司迟迟不出方案"), ("back", &format!("/projects/{id}"))]).await;
+    assert!(twice.text().await.unwrap().contains("已被他人更新"));
     assert_eq!(app.store.request(r.id).await.unwrap().escalation, "city");
     // Another unit sees none of it.
     let other = spawn_client(&app);
@@ -409,4 +418,81 @@ async fn overdue_requests_and_red_projects_surface_to_the_owner_unit_and_the_bur
     let token = csrf_in(&home);
     let meddle = other.client.post(other.url(&format!("/requests/{}", r.id))).form(&[("csrf_token", token.as_str()), ("status", "resolved"), ("resolution", "x"), ("version", "2")]).send().await.unwrap();
     assert_eq!(meddle.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn units_cannot_take_over_projects_teams_or_confidential_names_that_are_not_theirs() {
+    let app = spawn_app().await;
+    add_user(&app.store, "officer-sz", "sz", vec![Role::Officer]).await;
+    add_user(&app.store, "leader", "610700", vec![Role::Leader]).await;
+    let investor = company(&app.store, "汉中隐秘新材料有限公司").await;
+    let (sz, chenggu) = (app.store.unit_by_code("sz").await.unwrap().unwrap().id, app.store.unit_by_code("610722").await.unwrap().unwrap().id);
+    // A confidential lead the 深圳 office brought, landing in 城固县, already signed.
+    let input = ProjectInput {
+        name: "隐秘新材料基地".into(),
+        codename: "X-07".into(),
+        confidential: true,
+        enterprise_id: investor,
+        industry_code: "3841".into(),
+        kind: Some(ProjectKind::New),
+        total_wan: 5_000_000,
+        source_channel: Some(SourceChannel::Office),
+        source_unit_id: sz,
+        landing_unit_id: chenggu,
+        contract_kind: Some(domain::project::ContractKind::Contract),
+        ..Default::default()
+    };
+    let who = Who::system("test");
+    let p = app.store.create_project(&who, &input, chrono::Utc::now().date_naive() - chrono::Duration::days(30), None).await.unwrap();
+    let dates = [(domain::project::Stage::Negotiating, chrono::Utc::now().date_naive() - chrono::Duration::days(20)), (domain::project::Stage::Signed, chrono::Utc::now().date_naive() - chrono::Duration::days(10))];
+    let advance_to = domain::project::Advance { dates: dates.into_iter().collect(), files: Default::default(), reference: String::new() };
+    let contract = store::follow_ups::NewAttachment { file_name: "合同.pdf".into(), content_type: "application/pdf".into(), data: PDF.to_vec() };
+    let p = app.store.advance_project(&who, p.id, p.version, domain::project::Stage::Signed, &advance_to, "", vec![(domain::project::Stage::Signed, contract)]).await.unwrap();
+    let id = p.id;
+
+    // The office, as source unit, may edit the project but not move it onto its own books.
+    app.sign_in("officer-sz").await;
+    let fields = edit_fields(&app, id, &[("landing_unit_id", &sz.to_string())]).await;
+    let moved = app.client.post(app.url(&format!("/projects/{id}/edit"))).form(&fields).send().await.unwrap();
+    assert_eq!(moved.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store.project(id).await.unwrap().landing_unit_id, chenggu);
+    // Team members come from the project's units, the bureau or the departments, not any county.
+    let stranger = app.user_id("officer-610703").await.to_string();
+    let refused = app.post_form(&format!("/projects/{id}"), &format!("/projects/{id}/team"), &[("user_id", &stranger), ("role", "member"), ("team", "project")]).await;
+    assert!(refused.text().await.unwrap().contains("专班成员应来自本项目的落地单位、来源单位、市局或市级部门"));
+    let office_member = app.user_id("officer-sz").await.to_string();
+    let added = app.post_form(&format!("/projects/{id}"), &format!("/projects/{id}/team"), &[("user_id", &office_member), ("role", "member"), ("team", "investor")]).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let member = app.store.team(None, Some(investor)).await.unwrap()[0].id;
+    // 城固县 serves the same investor but cannot take the office's member off the investor's team.
+    let chenggu_browser = spawn_client(&app);
+    chenggu_browser.sign_in("officer-610722").await;
+    let removed = chenggu_browser.post_form(&format!("/projects/{id}"), &format!("/projects/{id}/team/{member}/delete"), &[]).await;
+    assert_eq!(removed.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store.team(None, Some(investor)).await.unwrap().len(), 1);
+
+    // A leader sees the codename only, in the queue as on the list; the bureau sees the name.
+    let leader = spawn_client(&app);
+    leader.sign_in("leader").await;
+    let queue = leader.get_html("/verifications").await;
+    assert!(queue.contains("X-07") && !queue.contains("隐秘新材料基地"), "{queue}");
+    assert!(!leader.get_html("/projects").await.contains("隐秘新材料"));
+    assert!(leader.get_html("/projects?q=隐秘").await.contains("共 0 个项目"), "a leader's search does not reveal it");
+    let bureau = spawn_client(&app);
+    bureau.sign_in("bureau").await;
+    assert!(bureau.get_html("/verifications").await.contains("隐秘新材料基地"));
+
+    // A request of the project owned by a department: the department sees the request, not the investor.
+    let gxj = app.store.unit_by_code("gxj").await.unwrap().unwrap().id.to_string();
+    let raised = chenggu_browser.post_form(&format!("/projects/{id}"), "/requests", &[("project_id", &id.to_string()), ("category", "energy"), ("text", "能评指标需要市级统筹"), ("owner_unit_id", &gxj), ("deadline", &(chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string()), ("back", &format!("/projects/{id}"))]).await;
+    assert_eq!(raised.status(), StatusCode::SEE_OTHER);
+    let department = spawn_client(&app);
+    department.sign_in("head-gxj").await;
+    let list = department.get_html("/requests").await;
+    assert!(list.contains("能评指标需要市级统筹") && list.contains("（保密）") && !list.contains("汉中隐秘新材料"), "{list}");
+    // And a unit cannot raise a request on an investor it does not serve.
+    let other = spawn_client(&app);
+    other.sign_in("officer-610703").await;
+    let foreign = other.post_form("/", "/requests", &[("enterprise_id", &investor.to_string()), ("category", "land"), ("text", "x"), ("owner_unit_id", &gxj), ("deadline", &(chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string())]).await;
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
 }

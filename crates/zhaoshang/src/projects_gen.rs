@@ -274,7 +274,7 @@ pub fn generate(data: &mut Generated, units: &[unit::Model], users: &[user::Mode
                         version: 1,
                     });
                 }
-                data.service_members.push(service_member::Model { id: data.service_members.len() as i64 + 1, project_id: Some(serial), enterprise_id: None, user_id: author, role: TeamRole::Lead.code().into(), created_at: Utc::now() });
+                data.service_members.push(service_member::Model { id: data.service_members.len() as i64 + 1, project_id: Some(serial), enterprise_id: None, user_id: author, role: TeamRole::Lead.code().into(), added_by_unit_id: Some(landing), created_at: Utc::now() });
             }
             // A few stop: suspended or dropped with the reason.
             match rng.next() % 30 {

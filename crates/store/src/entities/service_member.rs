@@ -12,6 +12,8 @@ pub struct Model {
     pub enterprise_id: Option<i64>,
     pub user_id: i64,
     pub role: String,
+    /// The unit that put the member on the team (who may take them off again).
+    pub added_by_unit_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

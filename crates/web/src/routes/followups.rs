@@ -92,7 +92,14 @@ pub async fn new_page(State(state): State<AppState>, user: CurrentUser, Query(q)
 }
 
 /// Reads the multipart form: text fields, and files checked by their content, not their name.
-pub(crate) async fn read_form(mut multipart: Multipart) -> Result<(FormData, Vec<NewAttachment>)> {
+pub(crate) async fn read_form(multipart: Multipart) -> Result<(FormData, Vec<NewAttachment>)> {
+    let (form, files) = read_form_named(multipart).await?;
+    Ok((form, files.into_iter().map(|(_, f)| f).collect()))
+}
+
+/// Like `read_form`, with the field each file came in (`files`, or `files_<what>` when a form
+/// collects evidence for several things at once).
+pub(crate) async fn read_form_named(mut multipart: Multipart) -> Result<(FormData, Vec<(String, NewAttachment)>)> {
     let mut fields = Vec::new();
     let mut files = Vec::new();
     loop {
@@ -102,7 +109,7 @@ pub(crate) async fn read_form(mut multipart: Multipart) -> Result<(FormData, Vec
             Err(_) => return Err(AppError::BadRequest("上传中断或文件过大（每个文件不超过 10 MB），请重试".into())),
         };
         let name = field.name().unwrap_or_default().to_string();
-        if name == "files" {
+        if name == "files" || name.starts_with("files_") {
             let file_name = field.file_name().unwrap_or("附件").to_string();
             let data = field.bytes().await.map_err(|_| AppError::BadRequest("上传中断或文件过大（每个文件不超过 10 MB），请重试".into()))?;
             if data.is_empty() {
@@ -112,7 +119,7 @@ pub(crate) async fn read_form(mut multipart: Multipart) -> Result<(FormData, Vec
                 return Err(AppError::BadRequest(format!("「{file_name}」超过 10 MB")));
             }
             let content_type = sniff(&data).ok_or_else(|| AppError::BadRequest(format!("「{file_name}」不是支持的文件类型（照片 JPG/PNG/WebP/HEIC，或 PDF、Word、Excel）")))?;
-            files.push(NewAttachment { file_name, content_type: content_type.to_string(), data: data.to_vec() });
+            files.push((name, NewAttachment { file_name, content_type: content_type.to_string(), data: data.to_vec() }));
             if files.len() > MAX_FILES {
                 return Err(AppError::BadRequest(format!("一次最多上传 {MAX_FILES} 个文件")));
             }

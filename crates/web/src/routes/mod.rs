@@ -20,7 +20,7 @@ mod home;
 mod ops;
 mod profile;
 pub(crate) mod projects;
-mod requests;
+pub(crate) mod requests;
 mod search;
 mod session;
 pub(crate) mod targets;

@@ -149,7 +149,7 @@ fn coded<T>(form: &FormData, name: &str, parse: fn(&str) -> Option<T>, what: &st
 
 /// The filter a query string asks for; bad values are explained, not ignored.
 pub fn filter_from(q: &FormData) -> Result<ProjectFilter> {
-    let page = q.get("page").parse::<u64>().unwrap_or(1).max(1);
+    let page = q.get("page").parse::<u64>().unwrap_or(1).clamp(1, 100_000);
     let min_total = match q.get("band").as_str() {
         "" => None,
         "yi" => Some(YI),
@@ -225,7 +225,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     let visibility = user.actor.visibility();
     let real = sees_real_names(&user);
     let (rows, total) = state.store.list_projects(visibility, &filter, real).await?;
-    let figures = state.store.project_figures(visibility, &filter).await?;
+    let figures = state.store.project_figures(visibility, &filter, real).await?;
     let dup_filter = ProjectFilter { duplicates: true, per_page: 1, ..Default::default() };
     let pending_duplicates = if user.actor.can(Power::Adjudicate).is_ok() { state.store.list_projects(visibility, &dup_filter, real).await?.1 } else { 0 };
     let page = ListPage {
@@ -267,7 +267,7 @@ struct BoardPage {
 pub async fn board(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>> {
     let visibility = user.actor.visibility();
     let real = sees_real_names(&user);
-    let figures = state.store.project_figures(visibility, &ProjectFilter::default()).await?;
+    let figures = state.store.project_figures(visibility, &ProjectFilter::default(), real).await?;
     let mut columns = Vec::new();
     for fig in figures {
         let filter = ProjectFilter { stage: Some(fig.stage), state: Some(ProjectState::Active), per_page: 20, sort: ProjectSort::Amount, ..Default::default() };
@@ -589,10 +589,13 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): 
         Err(AppError::BadRequest(m)) => return render_form(&state, &user, Some(p), form, Some(m), vec![], vec![]).await,
         Err(e) => return Err(e),
     };
-    // Moving a project to other units is writing theirs too.
-    user.actor
-        .may_any(Access::Write, &[Owner::unit(input.landing_unit_id), Owner::unit(input.source_unit_id)])
-        .map_err(|d| AppError::denied(d, "write", "project", id))?;
+    // Moving a project between units takes the right to write the units it leaves and the ones
+    // it goes to: a source unit cannot take a project off its landing unit's books.
+    if input.landing_unit_id != p.landing_unit_id || input.source_unit_id != p.source_unit_id {
+        for unit in [p.landing_unit_id, input.landing_unit_id, input.source_unit_id] {
+            user.may(Access::Write, Owner::unit(unit), "project", id)?;
+        }
+    }
     match state.store.update_project(&user.who(), id, version, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?done=saved")).into_response()),
         Err(StoreError::Invalid(m)) => render_form(&state, &user, Some(p), form, Some(m), vec![], vec![]).await,
@@ -791,11 +794,13 @@ fn version_of(form: &FormData) -> Result<i32> {
 
 /// Moves a project forward (multipart: dates, note, reference, evidence files).
 pub async fn advance(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, multipart: Multipart) -> Result<Response> {
-    let (form, files) = match super::followups::read_form(multipart).await {
+    let (form, files) = match super::followups::read_form_named(multipart).await {
         Ok(v) => v,
         Err(AppError::BadRequest(m)) => return render_show(&state, &user, parse_id(&id)?, FormData::default(), Some(m), "advance", "").await,
         Err(e) => return Err(e),
     };
+    // Evidence comes per stage, in fields files_<stage>.
+    let files: Vec<(Stage, store::follow_ups::NewAttachment)> = files.into_iter().filter_map(|(name, f)| Stage::parse(name.strip_prefix("files_")?).map(|s| (s, f))).collect();
     let st = state.clone();
     let who = user.who();
     act(&state, &user, &id, form, "advance", "advanced", Power2::Write, |p, form| async move {
@@ -806,7 +811,7 @@ pub async fn advance(State(state): State<AppState>, user: CurrentUser, Path(id):
                 dates.insert(*s, d);
             }
         }
-        let advance = Advance { dates, files: files.len(), reference: form.get("reference") };
+        let advance = Advance { dates, files: Default::default(), reference: form.get("reference") };
         st.store.advance_project(&who, p.id, version_of(&form)?, to, &advance, &form.get("note"), files).await?;
         Ok(())
     })
@@ -846,6 +851,12 @@ pub async fn add_member(State(state): State<AppState>, user: CurrentUser, Path(i
     let who = user.who();
     act(&state, &user, &id, form, "team", "saved", Power2::Write, |p, form| async move {
         let user_id = form.id("user_id", "人员")?.ok_or_else(|| AppError::BadRequest("请选择人员".into()))?;
+        // Members come from the project's units, the bureau and the city departments.
+        let member = st.store.user(user_id).await.map_err(|_| AppError::BadRequest("所选人员不存在".into()))?;
+        let member_unit = st.store.unit(member.unit_id).await?;
+        if member.unit_id != p.landing_unit_id && member.unit_id != p.source_unit_id && !matches!(member_unit.kind.as_str(), "bureau" | "department") {
+            return Err(AppError::BadRequest("专班成员应来自本项目的落地单位、来源单位、市局或市级部门".into()));
+        }
         let role = coded(&form, "role", TeamRole::parse, "专班角色")?.unwrap_or(TeamRole::Member);
         // 一项目一专班 or 一客商一专班: the form says which team.
         if form.get("team") == "investor" {
@@ -861,12 +872,19 @@ pub async fn add_member(State(state): State<AppState>, user: CurrentUser, Path(i
 pub async fn remove_member(State(state): State<AppState>, user: CurrentUser, Path((id, member)): Path<(String, String)>, form: FormData) -> Result<Response> {
     let st = state.clone();
     let who = user.who();
+    let user_may = user.clone();
     let member = parse_id(&member)?;
     act(&state, &user, &id, form, "team", "saved", Power2::Write, |p, _| async move {
         let m = st.store.service_member(member).await?;
         // Only a member of this project's team, or of its investor's team.
         if m.project_id != Some(p.id) && !(m.project_id.is_none() && m.enterprise_id == Some(p.enterprise_id)) {
             return Err(AppError::NotFound("没有这位专班成员".into()));
+        }
+        // The investor's team is shared by every unit serving it: a member leaves it by the unit
+        // that added them (or the bureau).
+        if m.project_id.is_none() {
+            let adder = m.added_by_unit_id.unwrap_or(p.landing_unit_id);
+            user_may.may(Access::Write, Owner::unit(adder), "service_member", member)?;
         }
         st.store.remove_member(&who, member).await?;
         Ok(())
@@ -937,7 +955,7 @@ pub async fn decide_duplicate(State(state): State<AppState>, user: CurrentUser, 
             "share" => DuplicateDecision::Share(shares_from(&form)?),
             _ => return Err(AppError::BadRequest("请选择判定结果".into())),
         };
-        st.store.decide_duplicate(&who, p.id, &decision).await?;
+        st.store.decide_duplicate(&who, p.id, version_of(&form)?, &decision).await?;
         Ok(())
     })
     .await

@@ -28,6 +28,8 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     levels: Vec<(&'static str, &'static str)>,
     see_all: bool,
+    /// Admin and bureau see every confidential investor; others only their projects'.
+    real: bool,
     error: Option<String>,
 }
 
@@ -61,9 +63,15 @@ async fn render_list(state: &AppState, user: &CurrentUser, q: FormData, error: O
         statuses: RequestStatus::options(),
         levels: Escalation::options(),
         see_all: visibility == Visibility::All,
+        real: user.has(domain::Role::Admin) || user.has(domain::Role::Bureau),
         error,
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// The investor as this viewer may see it.
+pub fn investor_of(row: &RequestRow, real: &bool, unit_id: &i64) -> String {
+    if row.confidential && !*real && !row.project_units.contains(unit_id) { "（保密）".into() } else { row.enterprise.clone() }
 }
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
@@ -88,7 +96,12 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
         }
         None => {
             user.may(Access::Write, Owner::unit(user.unit.id), "request", "")?;
-            form.id("enterprise_id", "企业")?.ok_or_else(|| AppError::BadRequest("请选择企业".into()))?
+            let enterprise = form.id("enterprise_id", "企业")?.ok_or_else(|| AppError::BadRequest("请选择企业".into()))?;
+            // An investor's request comes from a unit that courts or hosts it, or the bureau.
+            if !user.has(domain::Role::Bureau) && !user.has(domain::Role::Admin) && !state.store.unit_serves(user.unit.id, enterprise).await? {
+                return Err(AppError::denied(domain::Denied { reason: "本单位没有对接这家企业，不能为它登记诉求".into() }, "create", "request", ""));
+            }
+            enterprise
         }
     };
     let parsed = (|| -> Result<NewRequest> {
@@ -146,6 +159,9 @@ pub async fn escalate(State(state): State<AppState>, user: CurrentUser, Path(id)
     let id = parse_id(&id)?;
     let r = state.store.request(id).await?;
     user.actor.may_any(Access::Write, &[Owner::unit(r.owner_unit_id), Owner::unit(r.raised_by_unit_id)]).map_err(|d| AppError::denied(d, "escalate", "request", id))?;
-    let result = state.store.escalate_request(&user.who(), id, &form.get("reason")).await.map(|_| ()).map_err(AppError::from);
+    let result = match form.get("version").parse::<i32>() {
+        Ok(version) => state.store.escalate_request(&user.who(), id, version, &form.get("reason")).await.map(|_| ()).map_err(AppError::from),
+        Err(_) => Err(AppError::BadRequest("表单已失效，请刷新后再上报".into())),
+    };
     finish(&state, &user, form, result, "escalated").await
 }

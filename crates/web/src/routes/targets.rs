@@ -44,7 +44,7 @@ pub fn filter_from(q: &FormData, user: &CurrentUser) -> Result<TargetFilter> {
     if !region.chars().all(|c| c.is_ascii_digit()) || region.len() > 6 {
         return Err(AppError::BadRequest("「地区」应为行政区划代码的前几位，如 44 或 4403".into()));
     }
-    let page = q.get("page").parse::<u64>().unwrap_or(1).max(1);
+    let page = q.get("page").parse::<u64>().unwrap_or(1).clamp(1, 100_000);
     Ok(TargetFilter {
         q: q.get("q"),
         unit_id: q.id("unit_id", "单位")?,

@@ -23,6 +23,7 @@ struct QueuePage {
     items: Vec<QueueItem>,
     rejected: bool,
     can_verify: bool,
+    real: bool,
 }
 
 /// The queue is the bureau's; others see it read-only to know what waits on their projects.
@@ -34,6 +35,7 @@ pub async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Q
         items: state.store.verification_queue(rejected, 500).await?,
         rejected,
         can_verify: user.actor.can(Power::Verify).is_ok(),
+        real: user.has(domain::Role::Admin) || user.has(domain::Role::Bureau),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -59,7 +61,7 @@ fn parse_key(key: &str) -> Result<Checked> {
 async fn render(state: &AppState, user: &CurrentUser, key: &str, form: FormData, error: Option<String>) -> Result<Response> {
     let what = parse_key(key)?;
     let (project, text, status) = state.store.checked_item(what).await?;
-    super::projects::check(state, user, &project, Access::Read).await?;
+    let rights = super::projects::check(state, user, &project, Access::Read).await?;
     // The claim's own evidence, and earlier checks, from the project's timeline.
     let evidence = state
         .store
@@ -71,7 +73,7 @@ async fn render(state: &AppState, user: &CurrentUser, key: &str, form: FormData,
     let page = CheckPage {
         page: Page::new(state, user, "实地核查", "verifications"),
         key: key.to_string(),
-        name: project.name.clone(),
+        name: super::projects::shown_name(&project, &rights.real_name),
         project,
         what: text,
         status,
