@@ -1,6 +1,8 @@
 //! Office documents for zhaoshang: xlsx read/write now, docx and SVG charts later.
 //! No database and no web here: callers hand in rows and get bytes back.
 
+pub mod docx;
+pub mod table;
 pub mod xlsx;
 
 /// Everything that can go wrong in this crate; the Display text is shown to users, in Chinese.

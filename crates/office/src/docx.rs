@@ -1,0 +1,1 @@
+//! Word documents in official layout (to be written).
