@@ -39,6 +39,7 @@ macro_rules! coded {
 pub mod access;
 pub mod audit;
 pub mod dates;
+pub mod imports;
 pub mod industry;
 pub mod money;
 pub mod names;

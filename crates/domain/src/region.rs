@@ -65,6 +65,37 @@ pub fn full_name(code: &str) -> Option<String> {
     (!names.is_empty()).then(|| names.join(" "))
 }
 
+/// Finds a region by the names company-data exports give in 所属省份 / 所属城市 / 所属区县
+/// (any of them may be empty; "广东" matches 广东省, "南山" matches 南山区). The most specific name
+/// that resolves wins; a county or city name must lie under the province or city given with it.
+pub fn by_names(province: &str, city: &str, county: &str) -> Option<&'static Region> {
+    fn matches(region: &Region, name: &str) -> bool {
+        let name = name.trim();
+        !name.is_empty() && (region.name == name || region.name.strip_suffix(['省', '市', '区', '县']).is_some_and(|short| short == name) || region.name.starts_with(name) && name.chars().count() >= 2)
+    }
+    fn under(region: &Region, ancestor: Option<&Region>) -> bool {
+        let Some(ancestor) = ancestor else { return true };
+        let mut next = region.parent.and_then(|p| REGIONS.get(p));
+        while let Some(r) = next {
+            if r.code == ancestor.code {
+                return true;
+            }
+            next = r.parent.and_then(|p| REGIONS.get(p));
+        }
+        false
+    }
+    let find = |name: &str, level: RegionLevel, ancestor: Option<&Region>| -> Option<&'static Region> {
+        let mut found: Vec<&'static Region> = REGIONS.values().filter(|r| r.level == level && matches(r, name) && under(r, ancestor)).collect();
+        // Exact names first, then the lowest code, so the answer never depends on hash order.
+        found.sort_by_key(|r| (r.name != name.trim(), r.code));
+        found.first().copied()
+    };
+    let province = find(province, RegionLevel::Province, None);
+    let city = find(city, RegionLevel::Prefecture, province);
+    let county = find(county, RegionLevel::County, city.or(province));
+    county.or(city).or(province)
+}
+
 pub fn count() -> usize {
     REGIONS.len()
 }
@@ -100,5 +131,23 @@ mod tests {
     fn full_names() {
         assert_eq!(full_name("610703").as_deref(), Some("陕西省 汉中市 南郑区"));
         assert_eq!(full_name("110000").as_deref(), Some("北京市"));
+    }
+
+    #[test]
+    fn regions_by_the_names_exports_give() {
+        let cases: &[(&str, &str, &str, Option<&str>)] = &[
+            ("广东省", "深圳市", "南山区", Some("440305")),
+            ("广东", "深圳", "南山", Some("440305")),
+            ("", "深圳市", "", Some("440300")),
+            ("陕西省", "汉中市", "南郑区", Some("610703")),
+            ("陕西省", "", "", Some("610000")),
+            ("", "", "", None),
+            ("火星", "", "", None),
+            // A county that is not under the city given is not taken.
+            ("广东省", "深圳市", "南郑区", Some("440300")),
+        ];
+        for (p, c, d, expected) in cases {
+            assert_eq!(by_names(p, c, d).map(|r| r.code), *expected, "{p} {c} {d}");
+        }
     }
 }

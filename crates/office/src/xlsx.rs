@@ -129,6 +129,63 @@ pub fn write_table(
     Ok(workbook.save_to_buffer()?)
 }
 
+/// One column of an import template: its header, the note shown on the header cell, and the
+/// allowed values offered as a drop-down list (empty: free text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateColumn {
+    pub header: String,
+    pub note: String,
+    pub width: f64,
+    pub options: Vec<String>,
+}
+
+/// Rows of a template that carry the drop-down lists.
+const TEMPLATE_ROWS: RowNum = 10_000;
+
+/// An import template: the header row with a note on each column, drop-down lists of allowed
+/// values (kept on a second sheet, 选项, since Excel limits inline lists to 255 characters), and
+/// no example row (an example left in would be imported).
+pub fn template(sheet: &str, columns: &[TemplateColumn]) -> Result<Vec<u8>, OfficeError> {
+    use rust_xlsxwriter::{DataValidation, Formula, Note};
+    if columns.is_empty() {
+        return Err(OfficeError::NoColumns);
+    }
+    let styles = Styles::new();
+    let mut workbook = Workbook::new();
+    workbook.set_default_format(&base_format(), DEFAULT_ROW_PX, DEFAULT_COL_PX)?;
+    let ws = workbook.add_worksheet();
+    ws.set_name(sanitize_sheet_name(sheet))?;
+    for (col, column) in (0..).zip(columns) {
+        ws.set_column_width(col, column.width)?;
+        ws.write_string_with_format(0, col, &column.header, &styles.header)?;
+        if !column.note.is_empty() {
+            ws.insert_note(0, col, &Note::new(&column.note).add_author_prefix(false))?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    // Lists go to a second sheet, one column each.
+    let lists: Vec<(ColNum, &TemplateColumn)> = (0..).zip(columns).filter(|(_, c)| !c.options.is_empty()).collect();
+    if !lists.is_empty() {
+        let mut rules = Vec::new();
+        let options = workbook.add_worksheet();
+        options.set_name("选项")?;
+        for (i, (col, column)) in (0..).zip(&lists) {
+            options.write_string_with_format(0, i, &column.header, &styles.header)?;
+            for (r, option) in (1..).zip(&column.options) {
+                options.write_string(r, i, option)?;
+            }
+            let letter = rust_xlsxwriter::utility::column_number_to_name(i);
+            let range = format!("=选项!${letter}$2:${letter}${}", column.options.len() + 1);
+            rules.push((*col, DataValidation::new().allow_list_formula(Formula::new(range)).ignore_blank(true)));
+        }
+        let ws = workbook.worksheet_from_index(0)?;
+        for (col, rule) in rules {
+            ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &rule)?;
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
 /// Reads the first worksheet as text, one `Vec` per row from row 1, each starting at column A.
 ///
 /// Numbers come back plainly (`12500`, `0.01`), cells formatted as dates as `yyyy-mm-dd`

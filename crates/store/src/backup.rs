@@ -67,6 +67,8 @@ macro_rules! each_table {
         { use policy_item as $entity; $body }
         { use follow_up as $entity; $body }
         { use attachment as $entity; $body }
+        { use import as $entity; $body }
+        { use import_change as $entity; $body }
         { use saved_view as $entity; $body }
         { use audit_event as $entity; $body }
         { use audit_head as $entity; $body }
@@ -74,10 +76,10 @@ macro_rules! each_table {
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 28] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
     "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
-    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "follow_ups", "attachments", "saved_views",
+    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "follow_ups", "attachments", "imports", "import_changes", "saved_views",
     "audit_events", "audit_head",
 ];
 

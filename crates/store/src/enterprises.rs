@@ -94,7 +94,7 @@ fn fail(errors: FieldErrors) -> StoreError {
     StoreError::Invalid(errors.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("；"))
 }
 
-fn fill(row: &mut enterprise::ActiveModel, input: &EnterpriseInput, checked: &Checked) {
+pub(crate) fn fill(row: &mut enterprise::ActiveModel, input: &EnterpriseInput, checked: &Checked) {
     row.uscc = Set(checked.uscc.clone());
     row.uscc_valid = Set(checked.uscc_valid);
     row.uscc_note = Set(if checked.uscc_valid { String::new() } else { input.uscc_override_reason.trim().to_string() });
@@ -136,7 +136,7 @@ pub fn search_text(e: &enterprise::Model) -> String {
 }
 
 /// Targets and projects carry their company's region, tags and names for fast lists; keep them equal.
-async fn copy_to_targets(conn: &impl ConnectionTrait, e: &enterprise::Model) -> Result<()> {
+pub(crate) async fn copy_to_targets(conn: &impl ConnectionTrait, e: &enterprise::Model) -> Result<()> {
     target::Entity::update_many()
         .col_expr(target::Column::RegionCode, sea_orm::sea_query::Expr::value(e.region_code.clone()))
         .col_expr(target::Column::Tags, sea_orm::sea_query::Expr::value(e.tags.clone()))

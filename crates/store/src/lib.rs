@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod chains;
 pub mod enterprises;
 pub mod follow_ups;
+pub mod imports;
 pub mod entities;
 mod migration;
 pub mod passwords;

@@ -432,7 +432,7 @@ async fn refresh(conn: &impl ConnectionTrait, p: project::Model, eligibility: &E
 }
 
 /// Refreshes one project inside a write transaction.
-async fn refresh_id(conn: &impl ConnectionTrait, id: i64) -> Result<project::Model> {
+pub(crate) async fn refresh_id(conn: &impl ConnectionTrait, id: i64) -> Result<project::Model> {
     let (e, h) = load_rules(conn).await?;
     let p = project::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
     refresh(conn, p, &e, &h, Utc::now().date_naive()).await
@@ -507,7 +507,7 @@ fn apply(row: &mut project::ActiveModel, input: &ProjectInput, ent: &enterprise:
     row.search_text = Set(project_search_text(ent));
 }
 
-async fn duplicates_in(conn: &impl ConnectionTrait, ent: &enterprise::Model, chain_id: Option<i64>, units: &[i64], exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
+pub(crate) async fn duplicates_in(conn: &impl ConnectionTrait, ent: &enterprise::Model, chain_id: Option<i64>, units: &[i64], exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
     // Candidates: projects of the same enterprise, or of another with the same folded name.
     let same_name: Vec<i64> = enterprise::Entity::find().select_only().column(enterprise::Column::Id).filter(enterprise::Column::NameNorm.eq(&ent.name_norm)).into_tuple().all(conn).await?;
     let mut query = project::Entity::find()
@@ -630,75 +630,7 @@ impl Store {
             return Err(StoreError::Invalid("线索日期不能晚于今天".into()));
         }
         let txn = self.begin_write().await?;
-        let ent = check_refs(&txn, input).await?;
-        if let Some(t) = target_id {
-            let t = target::Entity::find_by_id(t).one(&txn).await?.ok_or_else(|| StoreError::Invalid("所选目标企业不存在".into()))?;
-            if t.enterprise_id != ent.id {
-                return Err(StoreError::Invalid("目标企业与投资方不一致".into()));
-            }
-            let mut row = t.clone().into_active_model();
-            row.status = Set(Engagement::Converted.code().into());
-            row.updated_at = Set(Utc::now());
-            row.version = Set(t.version + 1);
-            row.update(&txn).await?;
-        }
-        let dups = duplicates_in(&txn, &ent, input.chain_id, &[input.landing_unit_id, input.source_unit_id], None).await?;
-        let serial = project::Entity::find().select_only().column_as(project::Column::Id.max(), "m").into_tuple::<Option<i64>>().one(&txn).await?.flatten().unwrap_or(0) + 1;
-        let now = Utc::now();
-        let mut row = project::ActiveModel {
-            code: Set(rules::project_code(lead_on.year(), serial)),
-            target_id: Set(target_id),
-            stage: Set(Stage::Lead.code().into()),
-            state: Set(State::Active.code().into()),
-            stage_on: Set(lead_on),
-            state_reason: Set(String::new()),
-            lead_on: Set(Some(lead_on)),
-            signed_verification: Set(Verification::NotNeeded.code().into()),
-            started_verification: Set(Verification::NotNeeded.code().into()),
-            operating_verification: Set(Verification::NotNeeded.code().into()),
-            in_statistics_verification: Set(Verification::NotNeeded.code().into()),
-            statistics_ref: Set(String::new()),
-            funds_verified_wan: Set(0),
-            eligible: Set(false),
-            eligibility_rule: Set(String::new()),
-            duplicate: Set(if dups.is_empty() { Duplicate::None } else { Duplicate::Pending }.code().into()),
-            duplicate_of_id: Set(dups.first().map(|d| d.project_id)),
-            duplicate_reason: Set(dups.first().map(|d| format!("与「{}」{} 的项目 {} 疑似重复：{}", d.unit_name, d.since, d.code, d.reason)).unwrap_or_default()),
-            health: Set(HealthLevel::Green.code().into()),
-            health_reasons: Set(String::new()),
-            last_activity_on: Set(lead_on),
-            created_by: Set(who.user_id),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        };
-        apply(&mut row, input, &ent);
-        let created = row.insert(&txn).await?;
-        stage_change::ActiveModel {
-            project_id: Set(created.id),
-            kind: Set("create".into()),
-            from_stage: Set(Stage::Lead.code().into()),
-            to_stage: Set(Stage::Lead.code().into()),
-            from_state: Set(State::Active.code().into()),
-            to_state: Set(State::Active.code().into()),
-            happened_on: Set(lead_on),
-            note: Set(input.note.trim().to_string()),
-            reference: Set(String::new()),
-            verification: Set(Verification::NotNeeded.code().into()),
-            unit_id: Set(who.unit_id.unwrap_or(input.source_unit_id)),
-            user_id: Set(created.created_by),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let created = refresh_id(&txn, created.id).await?;
-        let mut event = Event::new("create", "project", created.id).change(None, Some(&created)).detail(format!("项目 {}「{}」", created.code, created.name));
-        if !dups.is_empty() {
-            event = event.detail(format!("项目 {}「{}」，{}", created.code, created.name, created.duplicate_reason));
-        }
-        audit::append(&txn, who, event).await?;
+        let created = insert_project(&txn, who, input, lead_on, target_id).await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -1513,6 +1445,81 @@ impl Store {
             .await?;
         Ok(rows.into_iter().filter_map(|(p, _)| p).collect())
     }
+}
+
+/// Inserts a lead inside the caller's write transaction (the form and the importer), with its
+/// first stage change, duplicate flag, eligibility and health, and the audit entry.
+pub(crate) async fn insert_project(txn: &impl ConnectionTrait, who: &Who, input: &ProjectInput, lead_on: NaiveDate, target_id: Option<i64>) -> Result<project::Model> {
+    let ent = check_refs(txn, input).await?;
+    if let Some(t) = target_id {
+        let t = target::Entity::find_by_id(t).one(txn).await?.ok_or_else(|| StoreError::Invalid("所选目标企业不存在".into()))?;
+        if t.enterprise_id != ent.id {
+            return Err(StoreError::Invalid("目标企业与投资方不一致".into()));
+        }
+        let mut row = t.clone().into_active_model();
+        row.status = Set(Engagement::Converted.code().into());
+        row.updated_at = Set(Utc::now());
+        row.version = Set(t.version + 1);
+        row.update(txn).await?;
+    }
+    let dups = duplicates_in(txn, &ent, input.chain_id, &[input.landing_unit_id, input.source_unit_id], None).await?;
+    let serial = project::Entity::find().select_only().column_as(project::Column::Id.max(), "m").into_tuple::<Option<i64>>().one(txn).await?.flatten().unwrap_or(0) + 1;
+    let now = Utc::now();
+    let mut row = project::ActiveModel {
+        code: Set(rules::project_code(lead_on.year(), serial)),
+        target_id: Set(target_id),
+        stage: Set(Stage::Lead.code().into()),
+        state: Set(State::Active.code().into()),
+        stage_on: Set(lead_on),
+        state_reason: Set(String::new()),
+        lead_on: Set(Some(lead_on)),
+        signed_verification: Set(Verification::NotNeeded.code().into()),
+        started_verification: Set(Verification::NotNeeded.code().into()),
+        operating_verification: Set(Verification::NotNeeded.code().into()),
+        in_statistics_verification: Set(Verification::NotNeeded.code().into()),
+        statistics_ref: Set(String::new()),
+        funds_verified_wan: Set(0),
+        eligible: Set(false),
+        eligibility_rule: Set(String::new()),
+        duplicate: Set(if dups.is_empty() { Duplicate::None } else { Duplicate::Pending }.code().into()),
+        duplicate_of_id: Set(dups.first().map(|d| d.project_id)),
+        duplicate_reason: Set(dups.first().map(|d| format!("与「{}」{} 的项目 {} 疑似重复：{}", d.unit_name, d.since, d.code, d.reason)).unwrap_or_default()),
+        health: Set(HealthLevel::Green.code().into()),
+        health_reasons: Set(String::new()),
+        last_activity_on: Set(lead_on),
+        created_by: Set(who.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    apply(&mut row, input, &ent);
+    let created = row.insert(txn).await?;
+    stage_change::ActiveModel {
+        project_id: Set(created.id),
+        kind: Set("create".into()),
+        from_stage: Set(Stage::Lead.code().into()),
+        to_stage: Set(Stage::Lead.code().into()),
+        from_state: Set(State::Active.code().into()),
+        to_state: Set(State::Active.code().into()),
+        happened_on: Set(lead_on),
+        note: Set(input.note.trim().to_string()),
+        reference: Set(String::new()),
+        verification: Set(Verification::NotNeeded.code().into()),
+        unit_id: Set(who.unit_id.unwrap_or(input.source_unit_id)),
+        user_id: Set(created.created_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let created = refresh_id(txn, created.id).await?;
+    let mut event = Event::new("create", "project", created.id).change(None, Some(&created)).detail(format!("项目 {}「{}」", created.code, created.name));
+    if !dups.is_empty() {
+        event = event.detail(format!("项目 {}「{}」，{}", created.code, created.name, created.duplicate_reason));
+    }
+    audit::append(txn, who, event).await?;
+    Ok(created)
 }
 
 fn check_verifiable(code: &str) -> Result<()> {

@@ -127,6 +127,9 @@ async fn background_jobs(state: AppState) {
             Ok(n) => tracing::info!(pruned = n, "audit entries past retention removed"),
             Err(e) => tracing::warn!(error = %e, "audit pruning failed"),
         }
+        if let Err(e) = state.store.purge_previews().await {
+            tracing::warn!(error = %e, "purging old import previews failed");
+        }
         // Health depends on the date (days without progress, deadlines): once a day.
         match state.store.refresh_projects_daily(chrono::Utc::now().date_naive()).await {
             Ok(Some(n)) => tracing::info!(changed = n, "daily project health check"),

@@ -92,6 +92,8 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "verified" => "已记录核查通过",
         "rejected" => "已记录核查不通过及原因",
         "escalated" => "诉求已上报",
+        "imported" => "已导入",
+        "undone" => "已撤销这次导入",
         _ => return None,
     })
 }
@@ -116,6 +118,9 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));
     if sees_all {
         nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
+    }
+    if writes {
+        nav.push(item("imports", "/imports", "导入", "导", "管理"));
     }
     nav.push(item("units", "/units", "单位", "位", "管理"));
     nav.push(item("users", "/users", if sees_all { "用户" } else { "本单位人员" }, "人", "管理"));

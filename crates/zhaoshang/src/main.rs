@@ -92,6 +92,24 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
+    /// 导入 Excel/CSV Import a spreadsheet: enterprises, targets, projects, followups or funds.
+    Import {
+        /// enterprises | targets | projects | followups | funds
+        kind: String,
+        file: PathBuf,
+        /// 只检查不写入 Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// 导入到的单位代码 The unit the rows are for (default: the bureau).
+        #[arg(long)]
+        unit: Option<String>,
+        /// 输出一个 JSON 对象 Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// 有任何一行不合格就不导入，退出码 2 Refuse the whole file when any row is rejected (exit 2).
+        #[arg(long)]
+        strict: bool,
+    },
     /// 生成合成数据 Generate a deterministic synthetic data set.
     Gen {
         #[arg(long, value_enum, default_value = "demo")]
@@ -157,6 +175,60 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `zhaoshang import`: exit 0 when it applied (or, with --dry-run, could read the file), 1 when the
+/// file cannot be read as a table, 2 with --strict when any row was rejected (nothing written).
+#[allow(clippy::too_many_arguments)]
+async fn import_command(store: &Store, who: &Who, kind: &str, file: &std::path::Path, dry_run: bool, unit: Option<&str>, json: bool, strict: bool) -> anyhow::Result<ExitCode> {
+    use domain::imports::ImportKind;
+    let Some(kind) = ImportKind::parse(kind) else {
+        bail!("未知的导入内容「{kind}」：应为 enterprises、targets、projects、followups 或 funds");
+    };
+    let units = store.units().await?;
+    let unit = match unit {
+        Some(code) => units.iter().find(|u| u.code == code).with_context(|| format!("没有代码为「{code}」的单位"))?,
+        None => units.iter().find(|u| u.kind == "bureau").context("还没有单位：请先加载产业链配置（profile load）")?,
+    };
+    let fail = |message: String| {
+        if json {
+            println!("{}", serde_json::json!({ "error": message }));
+        } else {
+            eprintln!("错误：{message}");
+        }
+        Ok(ExitCode::from(1))
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => return fail(format!("无法读取 {}：{e}", file.display())),
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let rows = match web::routes::imports::read_rows(kind, &name, &bytes) {
+        Ok(rows) => rows,
+        Err(message) => return fail(message),
+    };
+    let bureau_region = units.iter().find(|u| u.kind == "bureau").map(|u| u.region_code.chars().take(4).collect()).unwrap_or_default();
+    let scope = store::imports::Scope { unit_id: unit.id, writable_units: None, local_prefix: bureau_region };
+    let import_file = store::imports::ImportFile { name, bytes };
+    // Strict: look first, write only when every row is accepted.
+    let (mut outcome, id) = store.run_import(who, kind, &import_file, &rows, &scope, true, None).await?;
+    let refused = strict && outcome.rejected > 0;
+    if !dry_run && !refused {
+        outcome = store.run_import(who, kind, &import_file, &rows, &scope, false, Some(id)).await?.0;
+    }
+    if json {
+        println!("{}", serde_json::to_string(&outcome)?);
+    } else {
+        let verb = if dry_run || refused { "检查" } else { "导入" };
+        println!("{verb}{}「{}」：共 {} 行，新增 {}，更新 {}，未变 {}，拒绝 {}", kind.label(), file.display(), outcome.rows, outcome.inserted, outcome.updated, outcome.unchanged, outcome.rejected);
+        for e in &outcome.errors {
+            println!("  第 {} 行「{}」：{}", e.row, e.column, e.message);
+        }
+        if refused {
+            println!("有不合格的行（--strict），全部未导入");
+        }
+    }
+    Ok(if refused { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
@@ -225,6 +297,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "已加载配置版本 #{}：单位新增 {}、更新 {}；集群 {}、产业链 {}、环节 {}；停用 {}",
                 report.version_id, report.units_added, report.units_updated, report.clusters, report.chains, report.links, report.retired
             );
+        }
+        Command::Import { kind, file, dry_run, unit, json, strict } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            return import_command(&store, &cli_who, &kind, &file, dry_run, unit.as_deref(), json, strict).await;
         }
         Command::Backup { to } => {
             let store = open(&config).await?;

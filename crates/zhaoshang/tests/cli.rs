@@ -117,3 +117,54 @@ async fn serve_stops_cleanly_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exit after SIGTERM: {status}");
 }
+
+#[tokio::test]
+async fn import_checks_reports_as_json_and_applies_a_gbk_csv_from_a_data_service() {
+    let db = TestDb::new().await;
+    db.store.load_profile(&store::Who::system("test"), include_str!("../../../profiles/hanzhong.toml")).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("zs_cli_import_{}_{}", std::process::id(), db.is_postgres()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // As a company-data service exports it: a title row, its own column names, GBK.
+    let csv = "企业名单导出（2026-11-27）\n\
+               公司名称,统一社会信用代码,法定代表人,成立日期,注册资本,经营状态,所属省份,所属城市,所属区县\n\
+               苏州华瑞航空科技有限公司,91110108551385082Q,张华,2015-03-02,5000万元人民币,存续,江苏省,苏州市,吴中区\n\
+               坏代码有限公司,91110108551385082X,李四,2016/5/1,100万,存续,,,\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+    let file = dir.join("企业名单.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    let path = file.to_str().unwrap();
+    let before = db.store.count_enterprises().await.unwrap();
+
+    let dry = zhaoshang(&db.url, &["import", "enterprises", path, "--dry-run", "--json"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(report["rows"], 2);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["rejected"], 1);
+    assert_eq!(report["errors"][0]["row"], 4, "row numbers as Excel shows them");
+    assert_eq!(report["errors"][0]["column"], "统一社会信用代码");
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before, "a dry run writes nothing");
+
+    let strict = zhaoshang(&db.url, &["import", "enterprises", path, "--strict", "--json"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", text(&strict));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before, "strict takes all or nothing");
+
+    let applied = zhaoshang(&db.url, &["import", "enterprises", path, "--unit", "610703"]);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
+    assert!(text(&applied).contains("新增 1") && text(&applied).contains("第 4 行「统一社会信用代码」"), "{}", text(&applied));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before + 1);
+    let again = zhaoshang(&db.url, &["import", "enterprises", path, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!((report["inserted"].as_u64(), report["unchanged"].as_u64()), (Some(0), Some(1)), "re-import does not duplicate");
+
+    // Not a table at all: exit 1 with a Chinese message, nothing written.
+    let junk = dir.join("junk.xlsx");
+    std::fs::write(&junk, b"PK\x03\x04 truncated zip").unwrap();
+    let broken = zhaoshang(&db.url, &["import", "enterprises", junk.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(!text(&broken).contains("panicked"));
+    assert!(text(&broken).contains("错误："), "{}", text(&broken));
+    let unknown = zhaoshang(&db.url, &["import", "planets", path]);
+    assert!(text(&unknown).contains("未知的导入内容「planets」"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -10,6 +10,8 @@ pub mod credit_share;
 pub mod enterprise;
 pub mod follow_up;
 pub mod funds_report;
+pub mod import;
+pub mod import_change;
 pub mod link;
 pub mod password_history;
 pub mod policy_item;

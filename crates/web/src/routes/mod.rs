@@ -17,6 +17,7 @@ mod chains;
 pub(crate) mod enterprises;
 pub(crate) mod followups;
 mod home;
+pub mod imports;
 mod ops;
 mod profile;
 pub(crate) mod projects;
@@ -115,6 +116,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/requests"),
     ("POST", "/requests/{id}"),
     ("POST", "/requests/{id}/escalate"),
+    ("GET", "/imports"),
+    ("POST", "/imports"),
+    ("GET", "/imports/template/{kind}"),
+    ("GET", "/imports/{id}"),
+    ("POST", "/imports/{id}/apply"),
+    ("POST", "/imports/{id}/undo"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -202,6 +209,11 @@ pub fn router(state: AppState) -> Router {
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", post(requests::update))
         .route("/requests/{id}/escalate", post(requests::escalate))
+        .route("/imports", get(imports::list).post(imports::upload).layer(DefaultBodyLimit::max(imports::MAX_IMPORT_BYTES + 1024 * 1024)))
+        .route("/imports/template/{kind}", get(imports::template))
+        .route("/imports/{id}", get(imports::show))
+        .route("/imports/{id}/apply", post(imports::apply))
+        .route("/imports/{id}/undo", post(imports::undo))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
