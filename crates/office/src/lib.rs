@@ -1,6 +1,7 @@
 //! Office documents for zhaoshang: xlsx read/write now, docx and SVG charts later.
 //! No database and no web here: callers hand in rows and get bytes back.
 
+pub mod chart;
 pub mod docx;
 pub mod table;
 pub mod xlsx;
