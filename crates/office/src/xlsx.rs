@@ -72,6 +72,35 @@ pub fn write_table(
     columns: &[Column],
     rows: impl IntoIterator<Item = Vec<Cell>>,
 ) -> Result<Vec<u8>, OfficeError> {
+    let mut out = Cursor::new(Vec::new());
+    write_table_to(&mut out, sheet, title, columns, rows)?;
+    Ok(out.into_inner())
+}
+
+/// Like `write_table`, into a file: rows are flushed to temporary files as they come and the
+/// workbook is zipped straight into `path`, so memory stays flat however many rows there are.
+pub fn write_table_file(
+    path: &std::path::Path,
+    sheet: &str,
+    title: &str,
+    columns: &[Column],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> Result<(), OfficeError> {
+    let file = std::fs::File::create(path).map_err(|e| OfficeError::XlsxWrite(rust_xlsxwriter::XlsxError::IoError(e)))?;
+    let mut out = std::io::BufWriter::new(file);
+    write_table_to(&mut out, sheet, title, columns, rows)?;
+    use std::io::Write;
+    out.flush().map_err(|e| OfficeError::XlsxWrite(rust_xlsxwriter::XlsxError::IoError(e)))?;
+    Ok(())
+}
+
+fn write_table_to<W: std::io::Write + std::io::Seek + Send>(
+    out: &mut W,
+    sheet: &str,
+    title: &str,
+    columns: &[Column],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> Result<(), OfficeError> {
     if columns.is_empty() {
         return Err(OfficeError::NoColumns);
     }
@@ -126,7 +155,8 @@ pub fn write_table(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
 
-    Ok(workbook.save_to_buffer()?)
+    workbook.save_to_writer(out)?;
+    Ok(())
 }
 
 /// One column of an import template: its header, the note shown on the header cell, and the

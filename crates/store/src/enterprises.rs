@@ -226,6 +226,12 @@ impl Store {
 
     /// Finds enterprises by any part of the name or a former name, by code, or by a contact's phone
     /// among the contacts `contacts_of` may see. Merged-away duplicates are left out.
+    /// The library in id order after `after`, for exports that walk all of it without offsets.
+    pub async fn enterprises_after(&self, after: i64, limit: u64) -> Result<Vec<enterprise::Model>> {
+        use sea_orm::{QueryOrder, QuerySelect};
+        Ok(enterprise::Entity::find().filter(enterprise::Column::Id.gt(after)).filter(enterprise::Column::MergedIntoId.is_null()).order_by_asc(enterprise::Column::Id).limit(limit).all(&self.db).await?)
+    }
+
     pub async fn find_enterprises(&self, query: &str, contacts_of: Visibility, limit: u64) -> Result<Vec<enterprise::Model>> {
         let q = query.trim();
         if q.is_empty() {

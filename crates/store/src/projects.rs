@@ -173,6 +173,7 @@ pub struct ProjectFilter {
 pub struct ProjectRow {
     pub project: project::Model,
     pub investor: String,
+    pub investor_uscc: String,
     pub landing_unit: String,
     pub source_unit: String,
     pub chain: String,
@@ -194,6 +195,17 @@ pub struct StageFigure {
     pub counted: f64,
     /// Total investment of the counted ones, hundredths of 万元, weighted likewise.
     pub counted_total: i64,
+}
+
+/// The ledger's columns that are not on the project row.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LedgerFacts {
+    /// Verified funds in place this month, hundredths of 万元.
+    pub month_funds: i64,
+    /// Open requests, by deadline.
+    pub problems: Vec<String>,
+    /// Follow-ups of the last seven days, newest first.
+    pub progress: Vec<String>,
 }
 
 /// One entry of a project's timeline.
@@ -1215,7 +1227,16 @@ impl Store {
 
     async fn project_rows(&self, projects: Vec<project::Model>) -> Result<Vec<ProjectRow>> {
         let ent_ids: Vec<i64> = projects.iter().map(|p| p.enterprise_id).collect();
-        let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let names: HashMap<i64, (String, Option<String>)> = enterprise::Entity::find()
+            .select_only()
+            .columns([enterprise::Column::Id, enterprise::Column::Name, enterprise::Column::Uscc])
+            .filter(enterprise::Column::Id.is_in(ent_ids))
+            .into_tuple::<(i64, String, Option<String>)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, name, uscc)| (id, (name, uscc)))
+            .collect();
         let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
         let chains: HashMap<i64, String> = chain::Entity::find().all(&self.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let owner_ids: Vec<i64> = projects.iter().filter_map(|p| p.owner_user_id).collect();
@@ -1225,7 +1246,8 @@ impl Store {
         Ok(projects
             .into_iter()
             .map(|p| ProjectRow {
-                investor: names.get(&p.enterprise_id).cloned().unwrap_or_default(),
+                investor: names.get(&p.enterprise_id).map(|n| n.0.clone()).unwrap_or_default(),
+                investor_uscc: names.get(&p.enterprise_id).and_then(|n| n.1.clone()).unwrap_or_default(),
                 landing_unit: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
                 source_unit: units.get(&p.source_unit_id).cloned().unwrap_or_default(),
                 chain: p.chain_id.and_then(|c| chains.get(&c).cloned()).unwrap_or_default(),
@@ -1427,6 +1449,56 @@ impl Store {
         }
         items.sort_by(|a, b| b.on.cmp(&a.on).then(b.at.cmp(&a.at)));
         Ok(items)
+    }
+
+    /// What the ledger (台账) adds to a page of projects: this month's verified funds, open
+    /// problems (requests not resolved) and this week's progress (follow-ups of the last 7 days).
+    pub async fn ledger_facts(&self, ids: &[i64], today: NaiveDate) -> Result<HashMap<i64, LedgerFacts>> {
+        let month = today.with_day(1).unwrap_or(today);
+        let mut out: HashMap<i64, LedgerFacts> = ids.iter().map(|id| (*id, LedgerFacts::default())).collect();
+        let funds: Vec<(i64, i64)> = funds_report::Entity::find()
+            .select_only()
+            .columns([funds_report::Column::ProjectId, funds_report::Column::AmountWan])
+            .filter(funds_report::Column::ProjectId.is_in(ids.to_vec()))
+            .filter(funds_report::Column::Month.eq(month))
+            .filter(funds_report::Column::Verification.eq(Verification::Approved.code()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (id, amount) in funds {
+            if let Some(f) = out.get_mut(&id) {
+                f.month_funds = f.month_funds.saturating_add(amount);
+            }
+        }
+        let problems: Vec<(Option<i64>, String)> = request::Entity::find()
+            .select_only()
+            .columns([request::Column::ProjectId, request::Column::Text])
+            .filter(request::Column::ProjectId.is_in(ids.to_vec()))
+            .filter(request::Column::Status.ne(rules::RequestStatus::Resolved.code()))
+            .order_by_asc(request::Column::Deadline)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (id, text) in problems {
+            if let Some(f) = id.and_then(|id| out.get_mut(&id)) {
+                f.problems.push(text);
+            }
+        }
+        let progress: Vec<(Option<i64>, NaiveDate, String)> = follow_up::Entity::find()
+            .select_only()
+            .columns([follow_up::Column::ProjectId, follow_up::Column::HappenedOn, follow_up::Column::Summary])
+            .filter(follow_up::Column::ProjectId.is_in(ids.to_vec()))
+            .filter(follow_up::Column::HappenedOn.gte(today - chrono::Duration::days(7)))
+            .order_by_desc(follow_up::Column::HappenedOn)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (id, on, text) in progress {
+            if let Some(f) = id.and_then(|id| out.get_mut(&id)) {
+                f.progress.push(format!("{}：{text}", on.format("%m-%d")));
+            }
+        }
+        Ok(out)
     }
 
     /// Projects with the longest timelines (most follow-ups), for benchmarks.

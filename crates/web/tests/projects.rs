@@ -496,3 +496,29 @@ async fn units_cannot_take_over_projects_teams_or_confidential_names_that_are_no
     let foreign = other.post_form("/", "/requests", &[("enterprise_id", &investor.to_string()), ("category", "land"), ("text", "x"), ("owner_unit_id", &gxj), ("deadline", &(chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string())]).await;
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_ledger_lists_the_units_projects_in_the_reporting_layout() {
+    let app = spawn_app().await;
+    let investor = company(&app.store, "汉中台账测试有限公司").await;
+    let id = project_of(&app.store, investor, "610722").await;
+    let chenggu = app.store.unit_by_code("610722").await.unwrap().unwrap().id;
+    let new = store::services::NewRequest { project_id: Some(id), enterprise_id: investor, category: domain::project::RequestCategory::Land, text: "二期用地指标未落实".into(), owner_unit_id: chenggu, deadline: chrono::Utc::now().date_naive() + chrono::Duration::days(10) };
+    app.store.create_request(&Who::system("test"), chenggu, &new).await.unwrap();
+    app.sign_in("officer-610722").await;
+    let response = app.get("/projects/ledger.xlsx").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("ledger-"));
+    let sheet = office::xlsx::read_first_sheet(&response.bytes().await.unwrap()).unwrap();
+    assert!(sheet[0][0].starts_with("招商引资项目台账"));
+    assert_eq!(sheet[1][..5], ["序号", "项目名称", "产业链", "行业代码", "投资方及信用代码"]);
+    let row = &sheet[2];
+    assert_eq!((row[0].as_str(), row[1].as_str(), row[4].as_str()), ("1", "锂电池结构件生产基地", "汉中台账测试有限公司"));
+    assert_eq!(row[16], "否", "not yet in the statistics");
+    assert_eq!(row[17], "二期用地指标未落实");
+    // Another unit's ledger does not carry it.
+    let other = spawn_client(&app);
+    other.sign_in("officer-610703").await;
+    let sheet = office::xlsx::read_first_sheet(&other.get("/projects/ledger.xlsx").await.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheet.len(), 2, "{sheet:?}");
+}

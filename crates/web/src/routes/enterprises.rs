@@ -93,34 +93,58 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 }
 
 /// The companies found for a query (or the most recent ones), as .xlsx.
+/// The library as .xlsx: what was searched (up to 10,000 companies), or, for the bureau, the whole
+/// library streamed in id order with flat memory.
 pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
-    use office::xlsx::{Cell, Column};
+    use office::xlsx::Column;
     let query = q.get("q");
-    let found = if query.is_empty() { state.store.recent_enterprises(10_000).await? } else { state.store.find_enterprises(&query, user.actor.visibility(), 10_000).await? };
     let columns: Vec<Column> = [("序号", 6.0), ("企业名称", 36.0), ("统一社会信用代码", 22.0), ("法定代表人", 10.0), ("成立日期", 12.0), ("注册资本（万元）", 14.0), ("登记状态", 8.0), ("国标行业", 26.0), ("所在地区", 24.0), ("标签", 20.0), ("本地企业", 8.0)]
         .into_iter()
         .map(|(h, w)| Column { header: h.to_string(), width: w })
         .collect();
-    let rows = found.iter().enumerate().map(|(i, e)| {
-        let l = line(e.clone());
-        vec![
-            Cell::Int(i as i64 + 1),
-            Cell::Text(e.name.clone()),
-            Cell::Text(e.uscc.clone().unwrap_or_default()),
-            Cell::Text(e.legal_rep.clone()),
-            e.established_on.map_or(Cell::Empty, Cell::Date),
-            e.capital_wan.map_or(Cell::Empty, Cell::Wan),
-            Cell::Text(e.status.clone()),
-            Cell::Text(l.industry),
-            Cell::Text(l.region),
-            Cell::Text(l.tags.join("、")),
-            Cell::Text(if e.is_local { "是".into() } else { String::new() }),
-        ]
-    });
     let today = chrono::Utc::now().date_naive();
+    let (ascii, name) = (format!("enterprises-{today}.xlsx"), format!("企业库-{today}.xlsx"));
+    if query.is_empty() && q.get("all") == "1" {
+        user.can(domain::access::Power::SeeAllUnits, "export", "enterprise", "all")?;
+        let store = state.store.clone();
+        let after = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let next = move |page: u64| -> super::PageFuture {
+            let (store, after) = (store.clone(), after.clone());
+            Box::pin(async move {
+                let batch = store.enterprises_after(after.load(std::sync::atomic::Ordering::Relaxed), 2000).await?;
+                if let Some(last) = batch.last() {
+                    after.store(last.id, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(batch.into_iter().enumerate().map(|(i, e)| export_row(page as usize * 2000 + i + 1, e)).collect())
+            })
+        };
+        return super::xlsx_stream("企业".into(), format!("企业库（全部，{today} 导出）"), columns, ascii, name, next).await;
+    }
+    let found = if query.is_empty() { state.store.recent_enterprises(10_000).await? } else { state.store.find_enterprises(&query, user.actor.visibility(), 10_000).await? };
+    let rows = found.into_iter().enumerate().map(|(i, e)| export_row(i + 1, e));
     let title = if query.is_empty() { format!("企业库（最近更新，{today} 导出）") } else { format!("企业库：「{query}」的查找结果（{today} 导出）") };
     let bytes = office::xlsx::write_table("企业", &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(super::xlsx_download(bytes, &format!("enterprises-{today}.xlsx"), &format!("企业库-{today}.xlsx")))
+    Ok(super::xlsx_download(bytes, &ascii, &name))
+}
+
+fn export_row(number: usize, e: enterprise::Model) -> Vec<office::xlsx::Cell> {
+    use office::xlsx::Cell;
+    let (established, capital, status, is_local) = (e.established_on, e.capital_wan, e.status.clone(), e.is_local);
+    let (name, uscc, legal_rep) = (e.name.clone(), e.uscc.clone().unwrap_or_default(), e.legal_rep.clone());
+    let l = line(e);
+    vec![
+        Cell::Int(number as i64),
+        Cell::Text(name),
+        Cell::Text(uscc),
+        Cell::Text(legal_rep),
+        established.map_or(Cell::Empty, Cell::Date),
+        capital.map_or(Cell::Empty, Cell::Wan),
+        Cell::Text(status),
+        Cell::Text(l.industry),
+        Cell::Text(l.region),
+        Cell::Text(l.tags.join("、")),
+        Cell::Text(if is_local { "是".into() } else { String::new() }),
+    ]
 }
 
 /// Suggestions for the quick entry: a few companies whose name contains what was typed.

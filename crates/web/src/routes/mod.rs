@@ -92,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/projects"),
     ("GET", "/projects/board"),
     ("GET", "/projects/export.xlsx"),
+    ("GET", "/projects/ledger.xlsx"),
     ("GET", "/projects/new"),
     ("POST", "/projects/new"),
     ("GET", "/projects/rules"),
@@ -190,6 +191,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects", get(projects::list))
         .route("/projects/board", get(projects::board))
         .route("/projects/export.xlsx", get(projects::export))
+        .route("/projects/ledger.xlsx", get(projects::ledger))
         .route("/projects/new", get(projects::new_page).post(projects::create))
         .route("/projects/rules", get(projects::rules_page).post(projects::save_rules))
         .route("/projects/{id}", get(projects::show))
@@ -250,6 +252,97 @@ pub(crate) fn xlsx_download(bytes: Vec<u8>, ascii_name: &str, name: &str) -> axu
         bytes,
     )
         .into_response()
+}
+
+/// Rows of an export, fetched page by page (`page` from 0; an empty page ends the export).
+pub(crate) type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = crate::error::Result<Vec<Vec<office::xlsx::Cell>>>> + Send>>;
+
+/// Most rows in one export: Excel's sheet limit less the title and header rows.
+pub(crate) const MAX_EXPORT_ROWS: usize = 1_048_574;
+
+/// An export of any size with flat memory: pages are fetched one at a time on a blocking thread,
+/// each row goes to the workbook's temporary files as it comes, the finished workbook is written
+/// to a temporary file, and that file is streamed to the client in chunks.
+pub(crate) async fn xlsx_stream(
+    sheet: String,
+    title: String,
+    columns: Vec<office::xlsx::Column>,
+    ascii_name: String,
+    name: String,
+    mut next_page: impl FnMut(u64) -> PageFuture + Send + 'static,
+) -> crate::error::Result<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use crate::error::AppError;
+    let handle = tokio::runtime::Handle::current();
+    let path = std::env::temp_dir().join(format!("zs-export-{}.xlsx", store::passwords::random_token()));
+    let target = path.clone();
+    let written = tokio::task::spawn_blocking(move || -> crate::error::Result<()> {
+        let mut failure = None;
+        let mut page = 0;
+        let mut count = 0usize;
+        let mut buffer: std::vec::IntoIter<Vec<office::xlsx::Cell>> = Vec::new().into_iter();
+        let rows = std::iter::from_fn(|| loop {
+            if let Some(row) = buffer.next() {
+                count += 1;
+                return (count <= MAX_EXPORT_ROWS).then_some(row);
+            }
+            if failure.is_some() {
+                return None;
+            }
+            match handle.block_on(next_page(page)) {
+                Ok(rows) if rows.is_empty() => return None,
+                Ok(rows) => {
+                    page += 1;
+                    buffer = rows.into_iter();
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    return None;
+                }
+            }
+        });
+        office::xlsx::write_table_file(&target, &sheet, &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
+        failure.map_or(Ok(()), Err)
+    })
+    .await
+    .unwrap_or_else(|e| Err(AppError::Internal(format!("export task: {e}"))));
+    if let Err(e) = written {
+        std::fs::remove_file(&path).ok();
+        return Err(e);
+    }
+    let file = tokio::fs::File::open(&path).await.map_err(|e| AppError::Internal(format!("export file: {e}")))?;
+    let length = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    // The temporary file goes when the stream is dropped: at its end, on an error, or when the
+    // client leaves halfway.
+    struct Remove(std::path::PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            std::fs::remove_file(&self.0).ok();
+        }
+    }
+    let stream = futures_util::stream::unfold((file, Remove(path)), |(mut file, guard)| async move {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = vec![0u8; 64 * 1024];
+        match file.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(n) => {
+                chunk.truncate(n);
+                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)), (file, guard)))
+            }
+            // One error item ends the body; the next poll finds the end of the file or the same error.
+            Err(e) => Some((Err(e), (file, guard))),
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", crate::forms::url_encode(&name))),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 async fn not_found() -> crate::error::AppError {

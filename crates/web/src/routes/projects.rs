@@ -278,25 +278,40 @@ pub async fn board(State(state): State<AppState>, user: CurrentUser) -> Result<H
     Ok(Html(page.render()?))
 }
 
-/// The list as filtered, as .xlsx (up to 100,000 rows).
-pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
-    let mut filter = filter_from(&q)?;
-    filter.page = 0;
-    filter.per_page = 1000;
+/// Pages of the filtered list, 1,000 projects each, for the exports.
+fn project_pages(state: &AppState, user: &CurrentUser, filter: ProjectFilter, ledger: bool, mapper: fn(usize, &ProjectRow, bool, &store::projects::LedgerFacts) -> Vec<office::xlsx::Cell>) -> impl FnMut(u64) -> super::PageFuture + Send + 'static {
+    let store = state.store.clone();
     let visibility = user.actor.visibility();
-    let real_all = sees_real_names(&user);
-    let mut rows = Vec::new();
-    loop {
-        let (batch, total) = state.store.list_projects(visibility, &filter, real_all).await?;
-        let done = batch.len() < filter.per_page as usize || rows.len() + batch.len() >= total as usize || rows.len() >= 100_000;
-        rows.extend(batch);
-        if done {
-            break;
-        }
-        filter.page += 1;
+    let real_all = sees_real_names(user);
+    let unit_id = user.unit.id;
+    move |page| {
+        let (store, filter) = (store.clone(), ProjectFilter { page, per_page: 1000, ..filter.clone() });
+        Box::pin(async move {
+            let (rows, _) = store.list_projects(visibility, &filter, real_all).await?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.project.id).collect();
+            let facts = if ledger { store.ledger_facts(&ids, chrono::Utc::now().date_naive()).await? } else { Default::default() };
+            let none = store::projects::LedgerFacts::default();
+            Ok(rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let real = real_all || r.project.landing_unit_id == unit_id || r.project.source_unit_id == unit_id;
+                    mapper(page as usize * 1000 + i + 1, r, real, facts.get(&r.project.id).unwrap_or(&none))
+                })
+                .collect())
+        })
     }
-    use office::xlsx::{Cell, Column};
-    let columns: Vec<Column> = [
+}
+
+fn columns(spec: &[(&str, f64)]) -> Vec<office::xlsx::Column> {
+    spec.iter().map(|(h, w)| office::xlsx::Column { header: h.to_string(), width: *w }).collect()
+}
+
+/// The list as filtered, as .xlsx, streamed with flat memory.
+pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
+    use office::xlsx::Cell;
+    let filter = filter_from(&q)?;
+    let columns = columns(&[
         ("序号", 6.0),
         ("项目编号", 14.0),
         ("项目名称", 32.0),
@@ -319,17 +334,11 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): 
         ("认定依据", 36.0),
         ("体检", 8.0),
         ("飞地分成", 24.0),
-    ]
-    .into_iter()
-    .map(|(h, w)| Column { header: h.to_string(), width: w })
-    .collect();
-    let today = chrono::Utc::now().date_naive();
-    let unit_id = user.unit.id;
-    let data = rows.iter().enumerate().map(|(i, r)| {
+    ]);
+    let row = |n: usize, r: &ProjectRow, real: bool, _: &store::projects::LedgerFacts| {
         let p = &r.project;
-        let real = real_all || p.landing_unit_id == unit_id || p.source_unit_id == unit_id;
         vec![
-            Cell::Int(i as i64 + 1),
+            Cell::Int(n as i64),
             Cell::Text(p.code.clone()),
             Cell::Text(shown_name(p, &real)),
             Cell::Text(shown_investor(r, &real)),
@@ -352,9 +361,70 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): 
             Cell::Text(health_label(&p.health).into()),
             Cell::Text(r.shares.iter().map(|(u, pct)| format!("{u} {pct}%")).collect::<Vec<_>>().join("、")),
         ]
-    });
-    let bytes = office::xlsx::write_table("项目", &format!("项目清单（{today} 导出，共 {} 个）", rows.len()), &columns, data).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(super::xlsx_download(bytes, &format!("projects-{today}.xlsx"), &format!("项目清单-{today}.xlsx")))
+    };
+    let today = chrono::Utc::now().date_naive();
+    let pages = project_pages(&state, &user, filter, false, row);
+    super::xlsx_stream("项目".into(), format!("项目清单（{today} 导出）"), columns, format!("projects-{today}.xlsx"), format!("项目清单-{today}.xlsx"), pages).await
+}
+
+/// The project ledger (项目台账) in the layout bureaus report in, as filtered, streamed.
+pub async fn ledger(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
+    use office::xlsx::Cell;
+    let filter = filter_from(&q)?;
+    let columns = columns(&[
+        ("序号", 6.0),
+        ("项目名称", 30.0),
+        ("产业链", 14.0),
+        ("行业代码", 9.0),
+        ("投资方及信用代码", 36.0),
+        ("总投资（万元）", 13.0),
+        ("固定资产投资（万元）", 13.0),
+        ("签约类型", 8.0),
+        ("签约日期", 11.0),
+        ("落地单位", 12.0),
+        ("责任单位", 12.0),
+        ("阶段", 9.0),
+        ("开工日期", 11.0),
+        ("投产日期", 11.0),
+        ("本月到位资金（万元）", 13.0),
+        ("累计到位资金（万元）", 13.0),
+        ("入库纳统", 11.0),
+        ("存在问题", 30.0),
+        ("本周进展", 30.0),
+        ("认定", 8.0),
+    ]);
+    let row = |n: usize, r: &ProjectRow, real: bool, facts: &store::projects::LedgerFacts| {
+        let p = &r.project;
+        let investor = match (real, r.investor_uscc.is_empty()) {
+            (true, false) => format!("{}（{}）", r.investor, r.investor_uscc),
+            _ => shown_investor(r, &real),
+        };
+        vec![
+            Cell::Int(n as i64),
+            Cell::Text(shown_name(p, &real)),
+            Cell::Text(r.chain.clone()),
+            Cell::Text(p.industry_code.clone()),
+            Cell::Text(investor),
+            Cell::Wan(p.total_wan),
+            Cell::Wan(p.fixed_wan),
+            Cell::Text(ContractKind::parse(&p.contract_kind).map_or("", ContractKind::label).into()),
+            p.signed_on.map_or(Cell::Empty, Cell::Date),
+            Cell::Text(r.landing_unit.clone()),
+            Cell::Text(r.source_unit.clone()),
+            Cell::Text(format!("{}{}", stage_label(&p.stage), if p.state == ProjectState::Active.code() { String::new() } else { format!("（{}）", state_label(&p.state)) })),
+            p.started_on.map_or(Cell::Empty, Cell::Date),
+            p.operating_on.map_or(Cell::Empty, Cell::Date),
+            Cell::Wan(facts.month_funds),
+            Cell::Wan(p.funds_verified_wan),
+            p.in_statistics_on.map_or(Cell::text("否"), Cell::Date),
+            Cell::Text(facts.problems.join("；")),
+            Cell::Text(facts.progress.join("；")),
+            Cell::Text(if p.eligible { "计入" } else { "不计入" }.into()),
+        ]
+    };
+    let today = chrono::Utc::now().date_naive();
+    let pages = project_pages(&state, &user, filter, true, row);
+    super::xlsx_stream("项目台账".into(), format!("招商引资项目台账（{today}）"), columns, format!("ledger-{today}.xlsx"), format!("项目台账-{today}.xlsx"), pages).await
 }
 
 #[derive(Template)]
