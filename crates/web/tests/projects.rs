@@ -522,3 +522,22 @@ async fn the_ledger_lists_the_units_projects_in_the_reporting_layout() {
     let sheet = office::xlsx::read_first_sheet(&other.get("/projects/ledger.xlsx").await.bytes().await.unwrap()).unwrap();
     assert_eq!(sheet.len(), 2, "{sheet:?}");
 }
+
+#[tokio::test]
+async fn a_project_brief_comes_as_a_word_document_to_those_who_may_read_the_project() {
+    let app = spawn_app().await;
+    let investor = company(&app.store, "汉中简报测试有限公司").await;
+    let id = project_of(&app.store, investor, "610722").await;
+    app.sign_in("officer-610722").await;
+    let response = app.get(&format!("/projects/{id}/brief.docx")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    // The parts are stored, not deflated: the text is there as UTF-8.
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("关于锂电池结构件生产基地的情况简报") && text.contains("汉中简报测试有限公司"), "the brief names the project and its investor");
+    let other = spawn_client(&app);
+    other.sign_in("officer-610703").await;
+    assert_eq!(other.get(&format!("/projects/{id}/brief.docx")).await.status(), StatusCode::FORBIDDEN);
+}

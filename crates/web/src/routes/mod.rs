@@ -99,6 +99,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/projects/rules"),
     ("GET", "/projects/{id}"),
     ("GET", "/projects/{id}/edit"),
+    ("GET", "/projects/{id}/brief.docx"),
     ("POST", "/projects/{id}/edit"),
     ("POST", "/projects/{id}/advance"),
     ("POST", "/projects/{id}/state"),
@@ -196,6 +197,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/rules", get(projects::rules_page).post(projects::save_rules))
         .route("/projects/{id}", get(projects::show))
         .route("/projects/{id}/edit", get(projects::edit_page).post(projects::update))
+        .route("/projects/{id}/brief.docx", get(projects::brief))
         .route("/projects/{id}/advance", post(projects::advance).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/projects/{id}/state", post(projects::change_state))
         .route("/projects/{id}/funds", post(projects::add_funds))

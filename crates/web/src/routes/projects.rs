@@ -1031,6 +1031,85 @@ pub async fn decide_duplicate(State(state): State<AppState>, user: CurrentUser, 
     .await
 }
 
+/// A one-page brief of the project in 公文 layout (.docx), for a leader's desk or a meeting.
+pub async fn brief(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response> {
+    use office::docx::{Block, Document};
+    let id = parse_id(&id)?;
+    let p = state.store.project(id).await?;
+    let rights = check(&state, &user, &p, Access::Read).await?;
+    let row = state.store.project_row(id).await?;
+    let real = rights.real_name;
+    let name = shown_name(&p, &real);
+    let today = chrono::Utc::now().date_naive();
+    let mut blocks = vec![Block::Heading1("一、项目基本情况".into())];
+    let contract = ContractKind::parse(&p.contract_kind).map(|k| format!("，{}项目", k.label())).unwrap_or_default();
+    blocks.push(Block::Paragraph(format!(
+        "{}由{}投资，总投资 {} 万元，其中固定资产投资 {} 万元{}。项目属{}，落地{}，由{}引进（{}）。",
+        name,
+        shown_investor(&row, &real),
+        wan(&p.total_wan),
+        wan(&p.fixed_wan),
+        contract,
+        if row.chain.is_empty() { "产业链未定".to_string() } else { format!("{}产业链", row.chain) },
+        row.landing_unit,
+        row.source_unit,
+        source_label(&p.source_channel),
+    )));
+    let stages: Vec<String> = Stage::ALL
+        .iter()
+        .filter_map(|s| {
+            let on = store::projects::stage_date(&p, *s)?;
+            let v = store::projects::stage_verification(&p, *s);
+            Some(format!("{}（{}{}）", s.label(), on, if s.needs_verification() { format!("，{}", v.label()) } else { String::new() }))
+        })
+        .collect();
+    blocks.push(Block::Paragraph(format!("目前处于{}阶段{}。已历经：{}。认定：{}。体检：{}。", stage_label(&p.stage), if p.state == ProjectState::Active.code() { String::new() } else { format!("（{}：{}）", state_label(&p.state), p.state_reason) }, stages.join("、"), p.eligibility_rule, p.health_reasons.replace('\n', "；"))));
+    blocks.push(Block::Heading1("二、近期推进".into()));
+    let timeline = state.store.project_timeline(id).await?;
+    if timeline.is_empty() {
+        blocks.push(Block::Paragraph("暂无推进记录。".into()));
+    }
+    for t in timeline.iter().take(5) {
+        blocks.push(Block::Paragraph(format!("{}，{}{}", t.on, t.title, if t.body.is_empty() { String::new() } else { format!("：{}", t.body) })));
+    }
+    blocks.push(Block::Heading1("三、存在问题".into()));
+    let requests = state.store.list_requests(Visibility::All, &store::services::RequestFilter { project_id: Some(id), ..Default::default() }, 50).await?.0;
+    let open: Vec<_> = requests.iter().filter(|r| r.request.status != domain::project::RequestStatus::Resolved.code()).collect();
+    if open.is_empty() {
+        blocks.push(Block::Paragraph("无未办结的企业诉求。".into()));
+    }
+    for r in open {
+        blocks.push(Block::Paragraph(format!("{}：{}（责任单位{}，期限 {}，{}{}）", category_label(&r.request.category), r.request.text, r.owner_unit, r.request.deadline, escalation_label(&r.request.escalation), r.overdue_days.map(|d| format!("，已逾期 {d} 天")).unwrap_or_default())));
+    }
+    let funds = state.store.funds_reports(id).await?;
+    if !funds.is_empty() {
+        blocks.push(Block::Heading1("四、资金到位".into()));
+        blocks.push(Block::Paragraph(format!("经核查累计到位 {} 万元{}。", wan(&p.funds_verified_wan), if p.funds_plan_wan > 0 { format!("，计划 {} 万元", wan(&p.funds_plan_wan)) } else { String::new() })));
+        let mut by_month: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for f in funds.iter().filter(|f| f.verification == Verification::Approved.code()) {
+            *by_month.entry(f.month.format("%Y-%m").to_string()).or_default() += f.amount_wan;
+        }
+        let rows: Vec<Vec<String>> = by_month.iter().map(|(m, a)| vec![m.clone(), wan(a)]).collect();
+        if !rows.is_empty() {
+            let values: Vec<(String, f64)> = by_month.iter().map(|(m, a)| (m.clone(), *a as f64 / 100.0)).collect();
+            blocks.push(Block::Image { png: office::chart::bar_chart_png(&values, 600, 300), width_px: 600, height_px: 300, caption: "各月核查到位资金（万元）".into() });
+            blocks.push(Block::Table { header: vec!["月份".into(), "核查到位（万元）".into()], rows, widths_mm: None });
+        }
+    }
+    let bureau = state.store.units().await?.into_iter().find(|u| u.kind == "bureau").map(|u| u.name).unwrap_or_default();
+    let doc = Document { title: format!("关于{}的情况简报", name), issuer: None, doc_number: None, blocks, signature: Some((bureau, today)) };
+    let bytes = office::docx::write(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
+    use axum::http::header;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"brief-{}.docx\"; filename*=UTF-8''{}", p.code, url_encode(&format!("项目简报-{}.docx", p.code)))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Evidence files go only to those who may read their project; never rendered as a page.
 pub async fn file(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response> {
     let id = parse_id(&id)?;
