@@ -205,30 +205,40 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut outcome = Outcome { rows: rows.len(), ..Default::default() };
         let mut written: Vec<(usize, Change)> = Vec::new();
-        for row in rows {
-            let result = match kind {
-                ImportKind::Enterprises => import_enterprise(&txn, row, scope, who).await?,
-                ImportKind::Targets => import_target(&txn, row, scope, who).await?,
-                ImportKind::Projects => import_project(&txn, row, scope, who).await?,
-                ImportKind::FollowUps => import_follow_up(&txn, row, scope, who).await?,
-                ImportKind::Funds => import_funds(&txn, row, scope, who).await?,
-            };
+        let results: Vec<(usize, RowResult)> = match kind {
+            ImportKind::Enterprises => import_enterprises(&txn, rows, scope, who).await?,
+            _ => {
+                let mut results = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let result = match kind {
+                        ImportKind::Targets => import_target(&txn, row, scope, who).await?,
+                        ImportKind::Projects => import_project(&txn, row, scope, who).await?,
+                        ImportKind::FollowUps => import_follow_up(&txn, row, scope, who).await?,
+                        ImportKind::Funds | ImportKind::Enterprises => import_funds(&txn, row, scope, who).await?,
+                    };
+                    results.push((row.number, result));
+                }
+                results
+            }
+        };
+        for (number, result) in results {
             match result {
                 Ok(Done::Inserted(changes)) => {
                     outcome.inserted += 1;
-                    written.extend(changes.into_iter().map(|c| (row.number, c)));
+                    written.extend(changes.into_iter().map(|c| (number, c)));
                 }
                 Ok(Done::Updated(changes)) => {
                     outcome.updated += 1;
-                    written.extend(changes.into_iter().map(|c| (row.number, c)));
+                    written.extend(changes.into_iter().map(|c| (number, c)));
                 }
                 Ok(Done::Unchanged) => outcome.unchanged += 1,
                 Err(Reject(column, message)) => {
                     outcome.rejected += 1;
-                    outcome.errors.push(RowError { row: row.number, column, message });
+                    outcome.errors.push(RowError { row: number, column, message });
                 }
             }
         }
+        outcome.errors.sort_by_key(|e| e.row);
         use sha2::Digest;
         let sha = hex::encode(sha2::Sha256::digest(&file.bytes));
         let record = |status: &str| import::ActiveModel {
@@ -270,8 +280,9 @@ impl Store {
             }
             None => row.insert(&txn).await?,
         };
-        for (number, c) in written {
-            import_change::ActiveModel {
+        let changes: Vec<import_change::ActiveModel> = written
+            .into_iter()
+            .map(|(number, c)| import_change::ActiveModel {
                 import_id: Set(saved.id),
                 row_number: Set(number as i32),
                 entity: Set(c.entity.into()),
@@ -280,9 +291,10 @@ impl Store {
                 before: Set(c.before),
                 after: Set(c.after),
                 ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            })
+            .collect();
+        for chunk in changes.chunks(BATCH) {
+            import_change::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
         }
         let detail = format!("导入{}「{}」：新增 {}、更新 {}、未变 {}、拒绝 {}", kind.label(), file.name, outcome.inserted, outcome.updated, outcome.unchanged, outcome.rejected);
         audit::append(&txn, who, Event::new("import", "import", saved.id).detail(detail)).await?;
@@ -396,142 +408,223 @@ async fn restore_entity(conn: &impl ConnectionTrait, entity: &str, before: &str)
     })
 }
 
-async fn import_enterprise(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Scope, who: &Who) -> Result<RowResult> {
+/// Reads and checks one company row; no database.
+fn parse_enterprise(row: &ImportRow, scope: &Scope) -> std::result::Result<(EnterpriseInput, crate::enterprises::Checked), Reject> {
     let kind = ImportKind::Enterprises;
-    let r = (|| -> std::result::Result<EnterpriseInput, Reject> {
-        let region = match row.get("region_code") {
-            "" => domain::region::by_names(row.get("province"), row.get("city"), row.get("county")).map(|r| r.code.to_string()).unwrap_or_default(),
-            code => domain::region::lookup(code).map(|r| r.code.to_string()).map_err(|e| reject(kind, "region_code", e))?,
-        };
-        let capital = match row.get("capital") {
-            "" => None,
-            text => Some(domain::money::parse_wan(text).map_err(|e| reject(kind, "capital", e))?),
-        };
-        // Head counts such as "50-99人" are bands, not numbers: only a plain number is kept.
-        let employees = row.get("employees").trim_end_matches('人').parse::<i32>().ok().filter(|n| *n >= 0);
-        let tags = row.get("tags").split(['、', ',', '，', ';', '；', ' ']).filter_map(domain::target::Tag::parse_any).collect::<Vec<_>>();
-        Ok(EnterpriseInput {
-            uscc: row.get("uscc").into(),
-            name: row.get("name").into(),
-            former_names: row.get("former_names").into(),
-            legal_rep: row.get("legal_rep").into(),
-            established_on: parse_date(kind, row, "established_on")?,
-            capital,
-            status: row.get("status").into(),
-            company_type: row.get("company_type").into(),
-            industry_code: industry_code(row.get("industry")).unwrap_or_default(),
-            is_local: !scope.local_prefix.is_empty() && region.starts_with(&scope.local_prefix),
-            region_code: region,
-            address: row.get("address").into(),
-            business_scope: row.get("business_scope").into(),
-            employees,
-            tags,
-            ..Default::default()
-        })
-    })();
-    let input = match r {
-        Ok(i) => i,
-        Err(e) => return Ok(Err(e)),
+    let region = match row.get("region_code") {
+        "" => domain::region::by_names(row.get("province"), row.get("city"), row.get("county")).map(|r| r.code.to_string()).unwrap_or_default(),
+        code => domain::region::lookup(code).map(|r| r.code.to_string()).map_err(|e| reject(kind, "region_code", e))?,
+    };
+    let capital = match row.get("capital") {
+        "" => None,
+        text => Some(domain::money::parse_wan(text).map_err(|e| reject(kind, "capital", e))?),
+    };
+    // Head counts such as "50-99人" are bands, not numbers: only a plain number is kept.
+    let employees = row.get("employees").trim_end_matches('人').parse::<i32>().ok().filter(|n| *n >= 0);
+    let tags = row.get("tags").split(['、', ',', '，', ';', '；', ' ']).filter_map(domain::target::Tag::parse_any).collect::<Vec<_>>();
+    let input = EnterpriseInput {
+        uscc: row.get("uscc").into(),
+        name: row.get("name").into(),
+        former_names: row.get("former_names").into(),
+        legal_rep: row.get("legal_rep").into(),
+        established_on: parse_date(kind, row, "established_on")?,
+        capital,
+        status: row.get("status").into(),
+        company_type: row.get("company_type").into(),
+        industry_code: industry_code(row.get("industry")).unwrap_or_default(),
+        is_local: !scope.local_prefix.is_empty() && region.starts_with(&scope.local_prefix),
+        region_code: region,
+        address: row.get("address").into(),
+        business_scope: row.get("business_scope").into(),
+        employees,
+        tags,
+        ..Default::default()
     };
     let checked = input.check(false);
     if let Some((field, message)) = checked.errors.first() {
         let key = match *field {
-            "region_code" => "region_code",
             "industry_code" => "industry",
             other => other,
         };
-        return Ok(Err(reject(kind, key, message.clone())));
+        return Err(reject(kind, key, message.clone()));
     }
-    let existing = find_enterprise(conn, checked.uscc.as_deref(), &input.name).await?;
-    let mut changes = Vec::new();
-    let saved = match existing {
-        Some(before) => {
-            if let (Some(theirs), Some(ours)) = (&before.uscc, &checked.uscc) {
-                if theirs != ours {
-                    return Ok(Err(reject(kind, "uscc", format!("库中同名企业「{}」的信用代码是 {theirs}，与本行不同", before.name))));
-                }
-            }
-            // Only what the file says overrides what we have; an empty cell never blanks a field.
-            let merged = EnterpriseInput {
-                uscc: checked.uscc.clone().or(before.uscc.clone()).unwrap_or_default(),
-                name: before.name.clone(),
-                former_names: if input.former_names.is_empty() { before.former_names.clone() } else { input.former_names.clone() },
-                legal_rep: pick(&input.legal_rep, &before.legal_rep),
-                established_on: input.established_on.or(before.established_on),
-                capital: input.capital.or(before.capital_wan.map(|h| domain::money::Wan { hundredths: h, currency: domain::money::Currency::parse(&before.capital_currency).unwrap_or(domain::money::Currency::Cny) })),
-                status: pick(&input.status, &before.status),
-                company_type: pick(&input.company_type, &before.company_type),
-                industry_code: pick(&input.industry_code, &before.industry_code),
-                region_code: pick(&input.region_code, &before.region_code),
-                address: pick(&input.address, &before.address),
-                business_scope: pick(&input.business_scope, &before.business_scope),
-                revenue_wan: before.revenue_wan,
-                employees: input.employees.or(before.employees),
-                tags: if input.tags.is_empty() { domain::target::parse_tags(&before.tags).unwrap_or_default() } else { input.tags.clone() },
-                listing: before.listing.clone(),
-                is_local: if input.region_code.is_empty() { before.is_local } else { input.is_local },
-                uscc_override_reason: String::new(),
-            };
-            let merged_checked = merged.check(true);
-            let mut active = before.clone().into_active_model();
-            crate::enterprises::fill(&mut active, &merged, &merged_checked);
-            active.uscc_valid = Set(before.uscc_valid || merged_checked.uscc_valid);
-            active.uscc_note = Set(before.uscc_note.clone());
-            if same(&active, &before) {
-                None
-            } else {
-                active.updated_at = Set(Utc::now());
-                active.version = Set(before.version + 1);
-                let after = active.update(conn).await?;
-                if after.region_code != before.region_code || after.tags != before.tags || crate::enterprises::search_text(&after) != crate::enterprises::search_text(&before) {
-                    crate::enterprises::copy_to_targets(conn, &after).await?;
-                }
-                changes.push(Change { entity: "enterprise", id: after.id, action: "update", before: json(&before), after: json(&after) });
-                Some(after)
-            }
-        }
-        None => {
-            let now = Utc::now();
-            let mut active = enterprise::ActiveModel { merged_into_id: Set(None), created_by_unit_id: Set(who.unit_id), created_at: Set(now), updated_at: Set(now), version: Set(1), ..Default::default() };
-            crate::enterprises::fill(&mut active, &input, &checked);
-            let saved = active.insert(conn).await?;
-            changes.push(Change { entity: "enterprise", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
-            Some(saved)
-        }
-    };
-    // A public phone or e-mail becomes a contact of the importing unit, once.
-    let phone = row.get("phone");
-    let email = row.get("email");
-    let enterprise_id = match &saved {
-        Some(e) => e.id,
-        None => find_enterprise(conn, checked.uscc.as_deref(), &input.name).await?.map_or(0, |e| e.id),
-    };
-    if enterprise_id > 0 && (!phone.is_empty() || !email.is_empty()) {
-        let known = contact::Entity::find().filter(contact::Column::EnterpriseId.eq(enterprise_id)).filter(contact::Column::UnitId.eq(scope.unit_id)).filter(contact::Column::Phone.eq(phone)).filter(contact::Column::Note.eq(email_note(email))).one(conn).await?;
-        if known.is_none() {
-            let c = contact::ActiveModel {
-                enterprise_id: Set(enterprise_id),
-                unit_id: Set(scope.unit_id),
-                name: Set(if input.legal_rep.is_empty() { "企业公开联系方式".into() } else { input.legal_rep.clone() }),
-                title: Set("公开联系方式".into()),
-                phone: Set(phone.chars().take(50).collect()),
-                wechat: Set(String::new()),
-                is_native: Set(false),
-                home_county: Set(String::new()),
-                note: Set(email_note(email)),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(conn)
-            .await?;
-            changes.push(Change { entity: "contact", id: c.id, action: "insert", before: String::new(), after: json(&c) });
+    Ok((input, checked))
+}
+
+/// Applies a row to a company already in the library: what the file says overrides what we
+/// have, an empty cell never blanks a field. `None` when nothing changes.
+async fn update_existing(conn: &impl ConnectionTrait, before: &enterprise::Model, input: &EnterpriseInput, checked: &crate::enterprises::Checked) -> Result<std::result::Result<Option<Change>, Reject>> {
+    if let (Some(theirs), Some(ours)) = (&before.uscc, &checked.uscc) {
+        if theirs != ours {
+            return Ok(Err(reject(ImportKind::Enterprises, "uscc", format!("库中同名企业「{}」的信用代码是 {theirs}，与本行不同", before.name))));
         }
     }
-    Ok(Ok(match (changes.first().map(|c| c.action), changes.is_empty()) {
-        (_, true) => Done::Unchanged,
-        (Some("insert"), _) if changes[0].entity == "enterprise" => Done::Inserted(changes),
-        _ => Done::Updated(changes),
-    }))
+    let merged = EnterpriseInput {
+        uscc: checked.uscc.clone().or(before.uscc.clone()).unwrap_or_default(),
+        name: before.name.clone(),
+        former_names: pick(&input.former_names, &before.former_names),
+        legal_rep: pick(&input.legal_rep, &before.legal_rep),
+        established_on: input.established_on.or(before.established_on),
+        capital: input.capital.or(before.capital_wan.map(|h| domain::money::Wan { hundredths: h, currency: domain::money::Currency::parse(&before.capital_currency).unwrap_or(domain::money::Currency::Cny) })),
+        status: pick(&input.status, &before.status),
+        company_type: pick(&input.company_type, &before.company_type),
+        industry_code: pick(&input.industry_code, &before.industry_code),
+        region_code: pick(&input.region_code, &before.region_code),
+        address: pick(&input.address, &before.address),
+        business_scope: pick(&input.business_scope, &before.business_scope),
+        revenue_wan: before.revenue_wan,
+        employees: input.employees.or(before.employees),
+        tags: if input.tags.is_empty() { domain::target::parse_tags(&before.tags).unwrap_or_default() } else { input.tags.clone() },
+        listing: before.listing.clone(),
+        is_local: if input.region_code.is_empty() { before.is_local } else { input.is_local },
+        uscc_override_reason: String::new(),
+    };
+    let merged_checked = merged.check(true);
+    let mut active = before.clone().into_active_model();
+    crate::enterprises::fill(&mut active, &merged, &merged_checked);
+    active.uscc_valid = Set(before.uscc_valid || merged_checked.uscc_valid);
+    active.uscc_note = Set(before.uscc_note.clone());
+    if same(&active, before) {
+        return Ok(Ok(None));
+    }
+    active.updated_at = Set(Utc::now());
+    active.version = Set(before.version + 1);
+    let after = active.update(conn).await?;
+    if after.region_code != before.region_code || after.tags != before.tags || crate::enterprises::search_text(&after) != crate::enterprises::search_text(before) {
+        crate::enterprises::copy_to_targets(conn, &after).await?;
+    }
+    Ok(Ok(Some(Change { entity: "enterprise", id: after.id, action: "update", before: json(before), after: json(&after) })))
+}
+
+/// A company's public phone or e-mail as a contact of the importing unit.
+fn contact_of(enterprise_id: i64, row: &ImportRow, scope: &Scope, legal_rep: &str) -> Option<contact::ActiveModel> {
+    let (phone, email) = (row.get("phone"), row.get("email"));
+    if phone.is_empty() && email.is_empty() {
+        return None;
+    }
+    Some(contact::ActiveModel {
+        enterprise_id: Set(enterprise_id),
+        unit_id: Set(scope.unit_id),
+        name: Set(if legal_rep.is_empty() { "企业公开联系方式".into() } else { legal_rep.to_string() }),
+        title: Set("公开联系方式".into()),
+        phone: Set(phone.chars().take(50).collect()),
+        wechat: Set(String::new()),
+        is_native: Set(false),
+        home_county: Set(String::new()),
+        note: Set(email_note(email)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+}
+
+/// Rows per multi-row INSERT: below both databases' limits on bound parameters.
+const BATCH: usize = 200;
+
+/// Companies in bulk: every row checked first, the library searched once for all their codes and
+/// names, new companies inserted many rows per statement. A company twice in one file is taken
+/// once, and the second row says so.
+async fn import_enterprises(conn: &impl ConnectionTrait, rows: &[ImportRow], scope: &Scope, who: &Who) -> Result<Vec<(usize, RowResult)>> {
+    let kind = ImportKind::Enterprises;
+    let mut results: Vec<(usize, Option<RowResult>)> = rows.iter().map(|r| (r.number, None)).collect();
+    let mut parsed = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        match parse_enterprise(row, scope) {
+            Ok((input, checked)) => {
+                let key = checked.uscc.clone().unwrap_or_else(|| domain::names::normalize_name(&input.name));
+                if let Some(first) = seen.get(&key) {
+                    results[i].1 = Some(Err(reject(kind, "name", format!("与第 {first} 行是同一家企业，只导入一次"))));
+                    continue;
+                }
+                seen.insert(key, row.number);
+                parsed.push((i, input, checked));
+            }
+            Err(e) => results[i].1 = Some(Err(e)),
+        }
+    }
+    // What the library already holds, in a few queries.
+    let codes: Vec<String> = parsed.iter().filter_map(|(_, _, c)| c.uscc.clone()).collect();
+    let names: Vec<String> = parsed.iter().map(|(_, input, _)| domain::names::normalize_name(&input.name)).collect();
+    let mut by_code: HashMap<String, enterprise::Model> = HashMap::new();
+    for chunk in codes.chunks(500) {
+        for e in enterprise::Entity::find().filter(enterprise::Column::Uscc.is_in(chunk.to_vec())).all(conn).await? {
+            let e = follow_merge(conn, e.clone()).await?;
+            if let Some(code) = e.uscc.clone() {
+                by_code.insert(code, e);
+            }
+        }
+    }
+    let mut by_name: HashMap<String, enterprise::Model> = HashMap::new();
+    for chunk in names.chunks(500) {
+        for e in enterprise::Entity::find().filter(enterprise::Column::NameNorm.is_in(chunk.to_vec())).filter(enterprise::Column::MergedIntoId.is_null()).order_by_asc(enterprise::Column::Id).all(conn).await? {
+            by_name.entry(e.name_norm.clone()).or_insert(e);
+        }
+    }
+    let now = Utc::now();
+    let mut fresh: Vec<(usize, enterprise::ActiveModel)> = Vec::new();
+    for (i, input, checked) in &parsed {
+        let existing = checked.uscc.as_ref().and_then(|c| by_code.get(c)).or_else(|| by_name.get(&domain::names::normalize_name(&input.name)));
+        match existing {
+            Some(before) => {
+                let mut changes = Vec::new();
+                match update_existing(conn, before, input, checked).await? {
+                    Ok(Some(change)) => changes.push(change),
+                    Ok(None) => {}
+                    Err(e) => {
+                        results[*i].1 = Some(Err(e));
+                        continue;
+                    }
+                }
+                if let Some(c) = contact_of(before.id, &rows[*i], scope, &input.legal_rep) {
+                    let phone: String = rows[*i].get("phone").chars().take(50).collect();
+                    let note = email_note(rows[*i].get("email"));
+                    let known = contact::Entity::find().filter(contact::Column::EnterpriseId.eq(before.id)).filter(contact::Column::UnitId.eq(scope.unit_id)).filter(contact::Column::Phone.eq(phone)).filter(contact::Column::Note.eq(note)).one(conn).await?;
+                    if known.is_none() {
+                        let saved = c.insert(conn).await?;
+                        changes.push(Change { entity: "contact", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
+                    }
+                }
+                results[*i].1 = Some(Ok(if changes.is_empty() { Done::Unchanged } else { Done::Updated(changes) }));
+            }
+            None => {
+                let mut active = enterprise::ActiveModel { merged_into_id: Set(None), created_by_unit_id: Set(who.unit_id), created_at: Set(now), updated_at: Set(now), version: Set(1), ..Default::default() };
+                crate::enterprises::fill(&mut active, input, checked);
+                fresh.push((*i, active));
+            }
+        }
+    }
+    // New companies, many per statement; matched back to their rows by code or folded name.
+    let mut contacts: Vec<(usize, contact::ActiveModel)> = Vec::new();
+    for chunk in fresh.chunks(BATCH) {
+        let index: HashMap<String, usize> = chunk.iter().map(|(i, a)| (key_of(a), *i)).collect();
+        let saved = enterprise::Entity::insert_many(chunk.iter().map(|(_, a)| a.clone())).exec_with_returning(conn).await?;
+        for e in saved {
+            let Some(i) = index.get(&key_of(&e.clone().into_active_model())).copied() else { continue };
+            if let Some(c) = contact_of(e.id, &rows[i], scope, &e.legal_rep) {
+                contacts.push((i, c));
+            }
+            results[i].1 = Some(Ok(Done::Inserted(vec![Change { entity: "enterprise", id: e.id, action: "insert", before: String::new(), after: json(&e) }])));
+        }
+    }
+    for chunk in contacts.chunks(BATCH) {
+        let saved = contact::Entity::insert_many(chunk.iter().map(|(_, c)| c.clone())).exec_with_returning(conn).await?;
+        let by_enterprise: HashMap<i64, usize> = chunk.iter().filter_map(|(i, c)| match &c.enterprise_id { sea_orm::ActiveValue::Set(e) => Some((*e, *i)), _ => None }).collect();
+        for c in saved {
+            if let Some(Some(Ok(Done::Inserted(changes)))) = by_enterprise.get(&c.enterprise_id).map(|i| results[*i].1.as_mut()) {
+                changes.push(Change { entity: "contact", id: c.id, action: "insert", before: String::new(), after: json(&c) });
+            }
+        }
+    }
+    Ok(results.into_iter().map(|(n, r)| (n, r.unwrap_or(Ok(Done::Unchanged)))).collect())
+}
+
+/// The key a new company is matched back by: its code, or its folded name.
+fn key_of(active: &enterprise::ActiveModel) -> String {
+    match (&active.uscc, &active.name_norm) {
+        (sea_orm::ActiveValue::Set(Some(code)) | sea_orm::ActiveValue::Unchanged(Some(code)), _) => code.clone(),
+        (_, sea_orm::ActiveValue::Set(name) | sea_orm::ActiveValue::Unchanged(name)) => name.clone(),
+        _ => String::new(),
+    }
 }
 
 /// Whether an edited record still equals what it was (fields set to the value they had do not count).

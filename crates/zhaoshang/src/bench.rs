@@ -73,7 +73,8 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
-pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()> {
+/// The data set of a scale, generated on first use.
+async fn data_set(scale: Scale, data: &Path) -> anyhow::Result<(Store, String)> {
     std::fs::create_dir_all(data)?;
     let file = data.join(format!("bench-{}.db", format!("{scale:?}").to_lowercase()));
     let url = format!("sqlite://{}", file.display());
@@ -86,6 +87,11 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
     } else {
         println!("reusing {}", file.display());
     }
+    Ok((store, url))
+}
+
+pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()> {
+    let (store, url) = data_set(scale, data).await?;
     let mut config = Config::default();
     config.database.url = url;
     let router = web::routes::router(AppState::new(store.clone(), config, true));
@@ -154,5 +160,100 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
     let counts = store.table_counts().await?;
     println!();
     println!("data set: {}", counts.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", "));
+    Ok(())
+}
+
+/// Peak resident memory of this process so far (Linux: VmHWM), in MiB.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// `zhaoshang bench --office`: the whole library exported through the real route (time and peak
+/// memory), then an import file of `rows` companies read by calamine alone and imported end to end.
+pub async fn office(scale: Scale, data: &Path, rows: usize) -> anyhow::Result<()> {
+    let (store, url) = data_set(scale, data).await?;
+    let mut config = Config::default();
+    config.database.url = url;
+    let router = web::routes::router(AppState::new(store.clone(), config, true));
+    let bureau = sign_in(&router, "bureau").await?;
+
+    // 1. Export every company, streamed: the body is consumed chunk by chunk like a client would.
+    let before = peak_mib();
+    let started = Instant::now();
+    let response = bureau.router.clone().oneshot(Request::get("/enterprises/export.xlsx?all=1").header(header::COOKIE, &bureau.cookie).body(Body::empty())?).await?;
+    if response.status() != StatusCode::OK {
+        bail!("the export answered {}", response.status());
+    }
+    let mut body = response.into_body().into_data_stream();
+    let mut bytes = 0usize;
+    use futures_util::StreamExt;
+    while let Some(chunk) = body.next().await {
+        bytes += chunk?.len();
+    }
+    let export_time = started.elapsed();
+    let companies = store.count_enterprises().await?;
+    println!("export of {companies} companies: {:.1} s, {:.1} MB file, peak memory {:.0} MiB (before the export {:.0} MiB)", export_time.as_secs_f64(), bytes as f64 / 1e6, peak_mib().unwrap_or(0.0), before.unwrap_or(0.0));
+
+    // 2. An import file of `rows` companies, as a data service would export them.
+    let mut list = Vec::with_capacity(rows);
+    let mut after = 0;
+    while list.len() < rows {
+        let batch = store.enterprises_after(after, 5000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        list.extend(batch);
+    }
+    list.truncate(rows);
+    let columns: Vec<office::xlsx::Column> = ["公司名称", "统一社会信用代码", "法定代表人", "成立日期", "注册资本", "经营状态", "国标行业", "行政区划代码"].iter().map(|h| office::xlsx::Column::new(*h, 20.0)).collect();
+    let file = data.join(format!("bench-import-{rows}.xlsx"));
+    let cells = list.iter().map(|e| {
+        use office::xlsx::Cell;
+        vec![
+            Cell::text(e.name.clone()),
+            Cell::text(e.uscc.clone().unwrap_or_default()),
+            Cell::text(e.legal_rep.clone()),
+            e.established_on.map_or(Cell::Empty, Cell::Date),
+            e.capital_wan.map_or(Cell::Empty, |c| Cell::text(format!("{}万元人民币", domain::money::format_wan(c).replace(',', "")))),
+            Cell::text(e.status.clone()),
+            Cell::text(e.industry_code.clone()),
+            Cell::text(e.region_code.clone()),
+        ]
+    });
+    office::xlsx::write_table_file(&file, "企业", "企业名单", &columns, cells)?;
+    let bytes = std::fs::read(&file)?;
+    println!("import file: {} rows, {:.1} MB", list.len(), bytes.len() as f64 / 1e6);
+
+    // calamine alone: open the workbook and walk every cell.
+    let started = Instant::now();
+    {
+        use calamine::{DataType, Reader};
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone()))?;
+        let range = workbook.worksheet_range_at(0).context("no sheet")??;
+        let cells: usize = range.rows().map(|r| r.iter().filter(|c| !c.is_empty()).count()).sum();
+        anyhow::ensure!(cells > rows, "calamine read {cells} cells");
+    }
+    let calamine_time = started.elapsed();
+
+    // End to end, into an empty database of the same profile: read, check, apply in one transaction.
+    let target_file = data.join(format!("bench-import-{rows}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", target_file.display())).ok();
+    }
+    let target = Store::connect(&format!("sqlite://{}", target_file.display()), 4).await?;
+    target.migrate().await?;
+    target.load_profile(&store::Who::system("bench"), generate::HANZHONG).await?;
+    let unit = target.units().await?.into_iter().find(|u| u.kind == "bureau").context("no bureau")?;
+    let scope = store::imports::Scope { unit_id: unit.id, writable_units: None, local_prefix: "6107".into() };
+    let started = Instant::now();
+    let parsed = web::routes::imports::read_rows(domain::imports::ImportKind::Enterprises, "企业名单.xlsx", &bytes).map_err(anyhow::Error::msg)?;
+    let read_time = started.elapsed();
+    let import_file = store::imports::ImportFile { name: "企业名单.xlsx".into(), bytes };
+    let (outcome, _) = target.run_import(&store::Who::system("bench"), domain::imports::ImportKind::Enterprises, &import_file, &parsed, &scope, false, None).await?;
+    let total = started.elapsed();
+    println!("calamine alone: {:.2} s", calamine_time.as_secs_f64());
+    println!("import end to end: {:.2} s (reading {:.2} s, checking and writing {:.2} s): {} inserted, {} rejected", total.as_secs_f64(), read_time.as_secs_f64(), (total - read_time).as_secs_f64(), outcome.inserted, outcome.rejected);
+    println!("ratio: {:.2}× calamine alone", total.as_secs_f64() / calamine_time.as_secs_f64());
     Ok(())
 }

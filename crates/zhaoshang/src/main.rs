@@ -91,6 +91,12 @@ enum Command {
         /// Requests per page measured.
         #[arg(long, default_value_t = 200)]
         rounds: usize,
+        /// 测导入导出 Measure the Excel import (against calamine alone) and the whole-library export instead of pages.
+        #[arg(long)]
+        office: bool,
+        /// Rows of the import file for --office.
+        #[arg(long, default_value_t = 100_000)]
+        import_rows: usize,
     },
     /// 导入 Excel/CSV Import a spreadsheet: enterprises, targets, projects, followups or funds.
     Import {
@@ -331,8 +337,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Bench { scale, data, rounds } => {
-            bench::run(scale, &data, rounds).await?;
+        Command::Bench { scale, data, rounds, office, import_rows } => {
+            if office {
+                bench::office(scale, &data, import_rows).await?;
+            } else {
+                bench::run(scale, &data, rounds).await?;
+            }
         }
         Command::Gen { scale } => {
             let store = open(&config).await?;
