@@ -68,7 +68,8 @@ pub struct Row {
 impl Row {
     /// The trimmed text of a field's cell; "" when the cell is empty or the file lacks the column.
     pub fn get(&self, table: &Table, key: &str) -> &str {
-        table.column(key).and_then(|col| self.cells.get(col)).map_or("", |cell| cell.trim())
+        // Cells are kept for the matched columns only, in the order of `table.columns`.
+        table.columns.iter().position(|(k, _)| *k == key).and_then(|i| self.cells.get(i)).map_or("", |cell| cell.trim())
     }
 }
 
@@ -130,6 +131,9 @@ pub fn read_table(bytes: &[u8], file_name: &str, fields: &[Field], limits: &Limi
 
 /// calamine parses untrusted binary formats; should a malformed file find a panic in it, the user
 /// gets "file is damaged" rather than a failed request.
+/// Excel's last column is XFD, the 16,384th.
+const MAX_COLUMNS: usize = 16_384;
+
 fn guard_panics(read: impl FnOnce() -> Result<Table, TableError>) -> Result<Table, TableError> {
     catch_unwind(AssertUnwindSafe(read))
         .unwrap_or_else(|_| Err(TableError::Corrupt { detail: "spreadsheet reader panicked".to_string() }))
@@ -233,7 +237,8 @@ impl Grid {
 
     fn put(&mut self, row: usize, col: usize, text: String) -> Result<(), TableError> {
         let text = text.trim();
-        if text.is_empty() {
+        // Nothing real lies past Excel's last column (XFD); a file claiming otherwise is noise.
+        if text.is_empty() || col >= MAX_COLUMNS {
             return Ok(());
         }
         if !self.rows.contains_key(&row) && self.rows.len() >= self.max_rows.saturating_add(HEADER_SCAN_ROWS) {
@@ -313,17 +318,11 @@ fn build_table(sheet: String, rows: Vec<SheetRow>, fields: &[Field], limits: &Li
     if data.len() > limits.max_rows {
         return Err(TableError::TooManyRows { max: limits.max_rows });
     }
-    // Cells right of the last field's column are never asked for.
-    let width = header.columns.iter().map(|(_, col)| col + 1).max().unwrap_or(0);
+    // Only the matched columns are kept, however far right they stand: memory follows the data.
     let data_rows = data
         .iter()
         .map(|row| {
-            let mut cells = vec![String::new(); width];
-            for (col, text) in &row.cells {
-                if let Some(cell) = cells.get_mut(*col) {
-                    cell.clone_from(text);
-                }
-            }
+            let cells = header.columns.iter().map(|(_, col)| row.cells.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default()).collect();
             Row { number: row.number, cells }
         })
         .collect();
