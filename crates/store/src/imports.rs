@@ -193,7 +193,7 @@ async fn enterprise_of(conn: &impl ConnectionTrait, kind: ImportKind, row: &Impo
     let mut model = enterprise::ActiveModel { merged_into_id: Set(None), created_by_unit_id: Set(who.unit_id), created_at: Set(now), updated_at: Set(now), version: Set(1), ..Default::default() };
     crate::enterprises::fill(&mut model, &input, &checked);
     let saved = model.insert(conn).await?;
-    changes.push(Change { entity: "enterprise", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
+    changes.push(Change { entity: "enterprise", id: saved.id, action: "insert", before: String::new(), after: fingerprint(&saved) });
     Ok(Ok(saved))
 }
 
@@ -337,8 +337,8 @@ impl Store {
         }
         let changes = import_change::Entity::find().filter(import_change::Column::ImportId.eq(id)).order_by_desc(import_change::Column::Id).all(&txn).await?;
         for c in &changes {
-            let current = current_json(&txn, &c.entity, c.entity_id).await?;
-            if current.as_deref().map(without_times) != Some(without_times(&c.after)) {
+            let current = current_fingerprint(&txn, &c.entity, c.entity_id).await?;
+            if current.as_deref() != Some(c.after.as_str()) {
                 return Err(StoreError::Conflict(format!("第 {} 行导入的记录在导入之后又被修改或删除过，不能撤销整个导入", c.row_number)));
             }
             let result = if c.action == "insert" { delete_entity(&txn, &c.entity, c.entity_id).await } else { restore_entity(&txn, &c.entity, &c.before).await };
@@ -357,13 +357,16 @@ impl Store {
     }
 }
 
-/// A record as JSON without its timestamps (they may come back from the database rounded).
-fn without_times(text: &str) -> serde_json::Value {
-    let mut value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+/// What a record looked like right after the import wrote it, as a SHA-256 of its JSON without
+/// timestamps (they may come back from the database rounded): undo compares it with the record
+/// now, without keeping a second copy of every imported row.
+fn fingerprint<T: Serialize>(record: &T) -> String {
+    use sha2::Digest;
+    let mut value = serde_json::to_value(record).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
         map.retain(|k, _| !k.ends_with("_at"));
     }
-    value
+    hex::encode(sha2::Sha256::digest(value.to_string().as_bytes()))
 }
 
 /// Runs `$body` with `$e` naming the entity module of an import change.
@@ -381,8 +384,8 @@ macro_rules! by_entity {
     };
 }
 
-async fn current_json(conn: &impl ConnectionTrait, entity: &str, id: i64) -> Result<Option<String>> {
-    by_entity!(entity, e => { Ok(e::Entity::find_by_id(id).one(conn).await?.map(|m| json(&m))) })
+async fn current_fingerprint(conn: &impl ConnectionTrait, entity: &str, id: i64) -> Result<Option<String>> {
+    by_entity!(entity, e => { Ok(e::Entity::find_by_id(id).one(conn).await?.map(|m| fingerprint(&m))) })
 }
 
 async fn delete_entity(conn: &impl ConnectionTrait, entity: &str, id: i64) -> Result<()> {
@@ -493,7 +496,7 @@ async fn update_existing(conn: &impl ConnectionTrait, before: &enterprise::Model
     if after.region_code != before.region_code || after.tags != before.tags || crate::enterprises::search_text(&after) != crate::enterprises::search_text(before) {
         crate::enterprises::copy_to_targets(conn, &after).await?;
     }
-    Ok(Ok(Some(Change { entity: "enterprise", id: after.id, action: "update", before: json(before), after: json(&after) })))
+    Ok(Ok(Some(Change { entity: "enterprise", id: after.id, action: "update", before: json(before), after: fingerprint(&after) })))
 }
 
 /// A company's public phone or e-mail as a contact of the importing unit.
@@ -581,7 +584,7 @@ async fn import_enterprises(conn: &impl ConnectionTrait, rows: &[ImportRow], sco
                     let known = contact::Entity::find().filter(contact::Column::EnterpriseId.eq(before.id)).filter(contact::Column::UnitId.eq(scope.unit_id)).filter(contact::Column::Phone.eq(phone)).filter(contact::Column::Note.eq(note)).one(conn).await?;
                     if known.is_none() {
                         let saved = c.insert(conn).await?;
-                        changes.push(Change { entity: "contact", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
+                        changes.push(Change { entity: "contact", id: saved.id, action: "insert", before: String::new(), after: fingerprint(&saved) });
                     }
                 }
                 results[*i].1 = Some(Ok(if changes.is_empty() { Done::Unchanged } else { Done::Updated(changes) }));
@@ -603,7 +606,7 @@ async fn import_enterprises(conn: &impl ConnectionTrait, rows: &[ImportRow], sco
             if let Some(c) = contact_of(e.id, &rows[i], scope, &e.legal_rep) {
                 contacts.push((i, c));
             }
-            results[i].1 = Some(Ok(Done::Inserted(vec![Change { entity: "enterprise", id: e.id, action: "insert", before: String::new(), after: json(&e) }])));
+            results[i].1 = Some(Ok(Done::Inserted(vec![Change { entity: "enterprise", id: e.id, action: "insert", before: String::new(), after: fingerprint(&e) }])));
         }
     }
     for chunk in contacts.chunks(BATCH) {
@@ -611,7 +614,7 @@ async fn import_enterprises(conn: &impl ConnectionTrait, rows: &[ImportRow], sco
         let by_enterprise: HashMap<i64, usize> = chunk.iter().filter_map(|(i, c)| match &c.enterprise_id { sea_orm::ActiveValue::Set(e) => Some((*e, *i)), _ => None }).collect();
         for c in saved {
             if let Some(Some(Ok(Done::Inserted(changes)))) = by_enterprise.get(&c.enterprise_id).map(|i| results[*i].1.as_mut()) {
-                changes.push(Change { entity: "contact", id: c.id, action: "insert", before: String::new(), after: json(&c) });
+                changes.push(Change { entity: "contact", id: c.id, action: "insert", before: String::new(), after: fingerprint(&c) });
             }
         }
     }
@@ -712,7 +715,7 @@ async fn import_target(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Sco
             active.updated_at = Set(Utc::now());
             active.version = Set(before.version + 1);
             let after = active.update(conn).await?;
-            changes.push(Change { entity: "target", id: after.id, action: "update", before: json(&before), after: json(&after) });
+            changes.push(Change { entity: "target", id: after.id, action: "update", before: json(&before), after: fingerprint(&after) });
             Ok(Ok(Done::Updated(changes)))
         }
         None => {
@@ -743,7 +746,7 @@ async fn import_target(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Sco
             for link_id in link_ids {
                 target_link::ActiveModel { target_id: Set(saved.id), link_id: Set(link_id) }.insert(conn).await?;
             }
-            changes.push(Change { entity: "target", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
+            changes.push(Change { entity: "target", id: saved.id, action: "insert", before: String::new(), after: fingerprint(&saved) });
             Ok(Ok(Done::Inserted(changes)))
         }
     }
@@ -851,7 +854,7 @@ async fn import_project(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Sc
         active.update(conn).await?;
         let after = crate::projects::refresh_id(conn, before.id).await?;
         audit::append(conn, who, Event::new("update", "project", before.id).change(Some(&before), Some(&after)).detail("导入更新")).await?;
-        changes.push(Change { entity: "project", id: after.id, action: "update", before: json(&before), after: json(&after) });
+        changes.push(Change { entity: "project", id: after.id, action: "update", before: json(&before), after: fingerprint(&after) });
         return Ok(Ok(Done::Updated(changes)));
     }
     let ent = match enterprise_of(conn, kind, row, who, &mut changes).await? {
@@ -900,7 +903,7 @@ async fn import_project(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Sc
         return Ok(Err(reject(kind, "lead_on", "登记日期不能晚于今天")));
     }
     let created = crate::projects::insert_project(conn, who, &input, lead_on, None).await?;
-    changes.push(Change { entity: "project", id: created.id, action: "insert", before: String::new(), after: json(&created) });
+    changes.push(Change { entity: "project", id: created.id, action: "insert", before: String::new(), after: fingerprint(&created) });
     Ok(Ok(Done::Inserted(changes)))
 }
 
@@ -970,14 +973,14 @@ async fn import_follow_up(conn: &impl ConnectionTrait, row: &ImportRow, scope: &
     }
     .insert(conn)
     .await?;
-    changes.push(Change { entity: "follow_up", id: saved.id, action: "insert", before: String::new(), after: json(&saved) });
+    changes.push(Change { entity: "follow_up", id: saved.id, action: "insert", before: String::new(), after: fingerprint(&saved) });
     // The target's last contact moves forward with it.
     if let Some(t) = target.filter(|t| t.last_contact_on.is_none_or(|d| d < happened_on)) {
         let mut active = t.clone().into_active_model();
         active.last_contact_on = Set(Some(happened_on));
         active.status = Set(Engagement::parse(&t.status).unwrap_or(Engagement::NotContacted).after_follow_up().code().into());
         let after = active.update(conn).await?;
-        changes.push(Change { entity: "target", id: t.id, action: "update", before: json(&t), after: json(&after) });
+        changes.push(Change { entity: "target", id: t.id, action: "update", before: json(&t), after: fingerprint(&after) });
     }
     Ok(Ok(Done::Inserted(changes)))
 }
@@ -1024,7 +1027,7 @@ async fn import_funds(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Scop
             active.note = Set(pick(row.get("note"), &before.note));
             active.verification = Set(Verification::Pending.code().into());
             let after = active.update(conn).await?;
-            Ok(Ok(Done::Updated(vec![Change { entity: "funds_report", id: after.id, action: "update", before: json(&before), after: json(&after) }])))
+            Ok(Ok(Done::Updated(vec![Change { entity: "funds_report", id: after.id, action: "update", before: json(&before), after: fingerprint(&after) }])))
         }
         None => {
             let saved = funds_report::ActiveModel {
@@ -1042,7 +1045,7 @@ async fn import_funds(conn: &impl ConnectionTrait, row: &ImportRow, scope: &Scop
             }
             .insert(conn)
             .await?;
-            Ok(Ok(Done::Inserted(vec![Change { entity: "funds_report", id: saved.id, action: "insert", before: String::new(), after: json(&saved) }])))
+            Ok(Ok(Done::Inserted(vec![Change { entity: "funds_report", id: saved.id, action: "insert", before: String::new(), after: fingerprint(&saved) }])))
         }
     }
 }

@@ -15,7 +15,7 @@ pub struct Model {
     pub entity_id: i64,
     /// insert / update
     pub action: String,
-    /// The record as JSON before an update (empty for an insert) and after.
+    /// The record as JSON before an update (empty for an insert), and a SHA-256 of it after.
     #[sea_orm(column_type = "Text")]
     pub before: String,
     #[sea_orm(column_type = "Text")]
