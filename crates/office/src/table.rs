@@ -143,7 +143,47 @@ fn corrupt(error: impl std::fmt::Display) -> TableError {
     TableError::Corrupt { detail: error.to_string() }
 }
 
+/// calamine reserves memory for what a file claims before it reads what is there: the shared
+/// strings a workbook says it holds, the cells an .xls sheet says it spans. A 2 KB file claiming
+/// billions aborts the process (a failed allocation is no panic), so the claims are checked first.
+const MAX_CLAIMED_CELLS: u64 = 5_000_000;
+
+/// The shared-string count an .xlsx claims must be one its own part could hold (a string takes at
+/// least 10 bytes of XML) and within what an import can use.
+fn check_xlsx_claims(bytes: &[u8]) -> Result<(), TableError> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let Ok(part) = archive.by_name("xl/sharedStrings.xml") else { return Ok(()) };
+    let declared = part.size();
+    let mut head = String::new();
+    if part.take(4096).read_to_string(&mut head).is_err() {
+        return Ok(());
+    }
+    let claim = |name: &str| -> u64 {
+        head.split(&format!(" {name}=\"")).nth(1).and_then(|rest| rest.split('"').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let claimed = claim("uniqueCount").max(claim("count"));
+    if claimed > MAX_CLAIMED_CELLS || claimed > declared / 10 + 1000 {
+        return Err(TableError::Corrupt { detail: format!("sharedStrings claims {claimed} strings in {declared} bytes") });
+    }
+    Ok(())
+}
+
+/// Every DIMENSIONS record (type 0x0200, 14 bytes) of an .xls must claim a range a real sheet has.
+fn check_xls_claims(bytes: &[u8]) -> Result<(), TableError> {
+    for at in bytes.windows(4).enumerate().filter(|(_, w)| *w == [0x00, 0x02, 0x0E, 0x00]).map(|(i, _)| i) {
+        let Some(record) = bytes.get(at + 4..at + 16) else { continue };
+        let rows = u64::from(u32::from_le_bytes([record[4], record[5], record[6], record[7]])).saturating_sub(u64::from(u32::from_le_bytes([record[0], record[1], record[2], record[3]])));
+        let cols = u64::from(u16::from_le_bytes([record[10], record[11]])).saturating_sub(u64::from(u16::from_le_bytes([record[8], record[9]])));
+        if rows.saturating_mul(cols) > MAX_CLAIMED_CELLS {
+            return Err(TableError::Corrupt { detail: format!(".xls DIMENSIONS claims {rows} rows × {cols} columns") });
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8], fields: &[Field], limits: &Limits) -> Result<Table, TableError> {
+    check_xlsx_claims(bytes)?;
     // Zip entry names are stored uncompressed, so a workbook shows its main part in plain bytes.
     // calamine's errors alone cannot tell: it reads a .docx's word/styles.xml as a workbook's.
     let is_workbook = || contains(bytes, b"xl/workbook");
@@ -175,6 +215,7 @@ fn read_xlsx(bytes: &[u8], fields: &[Field], limits: &Limits) -> Result<Table, T
 }
 
 fn read_xls(bytes: &[u8], fields: &[Field], limits: &Limits) -> Result<Table, TableError> {
+    check_xls_claims(bytes)?;
     let mut workbook = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
         XlsError::Password => TableError::Encrypted,
         // A password-protected .xlsx is an OLE container holding an encrypted package, with no

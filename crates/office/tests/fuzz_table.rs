@@ -147,13 +147,13 @@ fn a_far_right_header_costs_memory_in_proportion_to_the_file() {
 
 /// A workbook's shared-string table says how many strings it holds before it holds them.
 ///
-/// Ignored until the importer stops believing that count. calamine 0.38 reserves room for
+/// read_table checks the claim against the part's size first and refuses the file. (calamine 0.38
+/// alone reserves room for
 /// `uniqueCount` strings when it opens the workbook (`self.strings.reserve(n)`, 24 bytes each),
 /// so a 2 KB file claiming 200 million strings reserves 4.8 GB, and one claiming 4 billion makes
-/// the reservation fail, which aborts the process (a failed allocation is no panic that
-/// read_table's guard could catch): one upload takes the server down. Run with `--ignored`.
+/// the reservation fail, which aborts the process: a failed allocation is no panic that
+/// read_table's guard could catch.)
 #[test]
-#[ignore = "calamine reserves memory for the sharedStrings uniqueCount a file claims (see the doc comment)"]
 fn a_claimed_shared_string_count_costs_nothing_until_the_strings_come() {
     let mut parts = WorkbookParts::new(sheet_xml("A1:B2", &row(1, &[("A1", "企业名称"), ("B1", "统一社会信用代码")])));
     parts.shared_strings = Some(
@@ -181,21 +181,19 @@ fn the_legacy_xls_reads() {
     let rows: Vec<(usize, &str, &str)> =
         table.rows.iter().map(|row| (row.number, row.get(&table, "name"), row.get(&table, "investment"))).collect();
     assert_eq!(rows, vec![(4, "汉中航空智慧新城建设有限公司", "12500"), (5, "南郑区食品加工厂", "0.5")]);
-    // The claim the ignored test below inflates: rows 0..5, columns 0..3.
+    // The claim the test below inflates: rows 0..5, columns 0..3.
     let at = xls_dimensions_at(LEDGER_XLS);
     assert_eq!(&LEDGER_XLS[at + 4..at + 16], &[0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 3, 0]);
 }
 
 /// An .xls sheet says in its DIMENSIONS record how many rows and columns it spans.
 ///
-/// Ignored until the importer stops believing that claim. calamine 0.38 reserves room for
+/// read_table refuses a claim of more than five million cells before calamine sees it. (calamine
+/// 0.38 alone reserves room for
 /// rows × columns cells as soon as it meets the record (`cells.reserve(rows * cols)`, 40 bytes
 /// a cell), so this 6 KB file claiming 200,000 rows of 256 columns reserves 2 GB, and one
-/// claiming 2,000,000,000 rows asks for 20 TB, which aborts the process. The fuzz test does not
-/// mutate .xls files for that reason: a flipped byte there soon makes such a claim.
-/// Run with `--ignored`.
+/// claiming 2,000,000,000 rows asks for 20 TB, which aborts the process.)
 #[test]
-#[ignore = "calamine reserves memory for the rows × columns an .xls DIMENSIONS record claims (see the doc comment)"]
 fn an_xls_dimension_claim_costs_nothing_until_the_cells_come() {
     let mut xls = LEDGER_XLS.to_vec();
     let at = xls_dimensions_at(&xls);
@@ -531,7 +529,7 @@ fn hand_made_workbook(rng: &mut XorShift) -> Vec<u8> {
         for col in 0..=rng.below(6) {
             let letter = (b'A' + col as u8) as char;
             // Mostly right, sometimes hostile; columns of five letters and more are left to the
-            // ignored test above, as they would exhaust memory today.
+            // far-right-header test above (calamine itself may still size its grid by them).
             let reference =
                 if hostile && rng.below(20) == 0 { rng.pick(&references).to_string() } else { format!("{letter}{r}") };
             let style = match rng.below(5) {
@@ -633,8 +631,8 @@ fn hand_made_workbook(rng: &mut XorShift) -> Vec<u8> {
         parts.workbook_rels = workbook_rels(target);
     }
 
-    // Then damage at the level of text, in one of the parts. Not in the shared strings: cutting
-    // or copying digits of their count makes it billions (see the ignored test above).
+    // Then damage at the level of text, in one of the parts. Not in the shared strings: their
+    // claimed count is covered by its own test above.
     let mut entries = parts.entries();
     for _ in 0..rng.below(4) {
         let index = rng.below(entries.len());
@@ -707,9 +705,8 @@ fn shared_strings(rng: &mut XorShift, hostile: bool) -> String {
             _ => "<si/>".to_string(),
         })
         .collect();
-    // Counts that lie, but not upwards into the billions: calamine reserves room for the claimed
-    // count up front (see the ignored test above). usize::MAX overflows the reservation, which
-    // panics, and read_table catches that.
+    // Counts that lie a little (read_table refuses large claims before calamine sees them, see the
+    // test above); usize::MAX is refused the same way.
     let claimed = if hostile { *rng.pick(&[count, 0, count + 1000, usize::MAX]) } else { count };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{claimed}" uniqueCount="{claimed}">{items}</sst>"#
