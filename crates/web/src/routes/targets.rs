@@ -154,47 +154,44 @@ pub async fn board(State(state): State<AppState>, user: CurrentUser) -> Result<H
     Ok(Html(page.render()?))
 }
 
-/// The list as filtered, as .xlsx (up to 100,000 rows).
+/// The list as filtered, as .xlsx, streamed page by page with flat memory.
 pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
-    let mut filter = filter_from(&q, &user)?;
-    filter.page = 0;
-    filter.per_page = 1000;
-    let visibility = user.actor.visibility();
-    let mut rows = Vec::new();
-    loop {
-        let (batch, total) = state.store.list_targets(visibility, &filter).await?;
-        let done = batch.len() < filter.per_page as usize || rows.len() + batch.len() >= total as usize || rows.len() >= 100_000;
-        rows.extend(batch);
-        if done {
-            break;
-        }
-        filter.page += 1;
-    }
     use office::xlsx::{Cell, Column};
+    let filter = filter_from(&q, &user)?;
+    let visibility = user.actor.visibility();
     let columns: Vec<Column> = [("序号", 6.0), ("企业名称", 36.0), ("统一社会信用代码", 22.0), ("地区", 20.0), ("行业代码", 10.0), ("对应环节", 24.0), ("责任单位", 16.0), ("负责人", 10.0), ("优先级", 8.0), ("状态", 12.0), ("最近对接", 12.0), ("来源", 14.0)]
         .into_iter()
         .map(|(h, w)| Column { header: h.to_string(), width: w })
         .collect();
     let today = chrono::Utc::now().date_naive();
-    let data = rows.iter().enumerate().map(|(i, r)| {
-        vec![
-            Cell::Int(i as i64 + 1),
-            Cell::Text(r.enterprise.name.clone()),
-            Cell::Text(r.enterprise.uscc.clone().unwrap_or_default()),
-            Cell::Text(domain::region::full_name(&r.enterprise.region_code).unwrap_or_default()),
-            Cell::Text(r.enterprise.industry_code.clone()),
-            Cell::Text(r.links.join("、")),
-            Cell::Text(r.unit_name.clone()),
-            Cell::Text(r.owner_name.clone()),
-            Cell::Text(r.target.priority.clone()),
-            Cell::Text(status_label(&r.target.status).to_string()),
-            r.target.last_contact_on.map_or(Cell::Empty, Cell::Date),
-            Cell::Text(r.target.source.clone()),
-        ]
-    });
-    let bytes = office::xlsx::write_table("目标企业", &format!("目标企业清单（{today} 导出，共 {} 家）", rows.len()), &columns, data)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(super::xlsx_download(bytes, &format!("targets-{today}.xlsx"), &format!("目标企业-{today}.xlsx")))
+    let store = state.store.clone();
+    let next = move |page: u64| -> super::PageFuture {
+        let (store, filter) = (store.clone(), TargetFilter { page, per_page: 1000, ..filter.clone() });
+        Box::pin(async move {
+            let (rows, _) = store.list_targets(visibility, &filter).await?;
+            Ok(rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    vec![
+                        Cell::Int((page * 1000) as i64 + i as i64 + 1),
+                        Cell::Text(r.enterprise.name.clone()),
+                        Cell::Text(r.enterprise.uscc.clone().unwrap_or_default()),
+                        Cell::Text(domain::region::full_name(&r.enterprise.region_code).unwrap_or_default()),
+                        Cell::Text(r.enterprise.industry_code.clone()),
+                        Cell::Text(r.links.join("、")),
+                        Cell::Text(r.unit_name.clone()),
+                        Cell::Text(r.owner_name.clone()),
+                        Cell::Text(r.target.priority.clone()),
+                        Cell::Text(status_label(&r.target.status).to_string()),
+                        r.target.last_contact_on.map_or(Cell::Empty, Cell::Date),
+                        Cell::Text(r.target.source.clone()),
+                    ]
+                })
+                .collect())
+        })
+    };
+    super::xlsx_stream("目标企业".into(), format!("目标企业清单（{today} 导出）"), columns, format!("targets-{today}.xlsx"), format!("目标企业-{today}.xlsx"), next).await
 }
 
 pub async fn save_view(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
