@@ -920,46 +920,38 @@ impl Store {
         let change_ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
         let file_counts: Vec<Option<i64>> = project_file::Entity::find().select_only().column(project_file::Column::StageChangeId).filter(project_file::Column::StageChangeId.is_in(change_ids)).into_tuple().all(&self.db).await?;
         let today = Utc::now().date_naive();
+        // One queue line: what waits, on which project, since when.
+        let item = |p: &project::Model, key: String, what: String, at: chrono::DateTime<Utc>, files: usize, verification: &str| QueueItem {
+            key,
+            project_id: p.id,
+            project_code: p.code.clone(),
+            project_name: p.name.clone(),
+            confidential: p.confidential,
+            codename: p.codename.clone(),
+            unit_name: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
+            what,
+            on: at.date_naive(),
+            waiting_days: (today - at.date_naive()).num_days(),
+            files,
+            verification: Verification::parse(verification).unwrap_or(Verification::Pending),
+        };
         let mut out = Vec::new();
         for c in changes {
             let Some(p) = projects.get(&c.project_id) else { continue };
-            out.push(QueueItem {
-                key: format!("stage-{}", c.id),
-                project_id: p.id,
-                project_code: p.code.clone(),
-                project_name: p.name.clone(),
-                confidential: p.confidential,
-                codename: p.codename.clone(),
-                unit_name: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
-                what: format!("{}：{}", Stage::parse(&c.to_stage).map_or("", Stage::label), c.happened_on),
-                on: c.created_at.date_naive(),
-                waiting_days: (today - c.created_at.date_naive()).num_days(),
-                files: file_counts.iter().filter(|f| **f == Some(c.id)).count(),
-                verification: Verification::parse(&c.verification).unwrap_or(Verification::Pending),
-            });
+            let what = format!("{}：{}", Stage::parse(&c.to_stage).map_or("", Stage::label), c.happened_on);
+            let files = file_counts.iter().filter(|f| **f == Some(c.id)).count();
+            out.push(item(p, format!("stage-{}", c.id), what, c.created_at, files, &c.verification));
         }
         for f in funds {
             let Some(p) = projects.get(&f.project_id) else { continue };
-            out.push(QueueItem {
-                key: format!("funds-{}", f.id),
-                project_id: p.id,
-                project_code: p.code.clone(),
-                project_name: p.name.clone(),
-                confidential: p.confidential,
-                codename: p.codename.clone(),
-                unit_name: units.get(&p.landing_unit_id).cloned().unwrap_or_default(),
-                what: format!(
-                    "到位资金：{} 月 {} 万元（{}，{}）",
-                    f.month.format("%Y-%m"),
-                    domain::money::format_wan(f.amount_wan),
-                    FundsOrigin::parse(&f.origin).map_or("", FundsOrigin::label),
-                    FundsUse::parse(&f.use_kind).map_or("", FundsUse::label)
-                ),
-                on: f.created_at.date_naive(),
-                waiting_days: (today - f.created_at.date_naive()).num_days(),
-                files: 0,
-                verification: Verification::parse(&f.verification).unwrap_or(Verification::Pending),
-            });
+            let what = format!(
+                "到位资金：{} 月 {} 万元（{}，{}）",
+                f.month.format("%Y-%m"),
+                domain::money::format_wan(f.amount_wan),
+                FundsOrigin::parse(&f.origin).map_or("", FundsOrigin::label),
+                FundsUse::parse(&f.use_kind).map_or("", FundsUse::label)
+            );
+            out.push(item(p, format!("funds-{}", f.id), what, f.created_at, 0, &f.verification));
         }
         out.sort_by(|a, b| b.waiting_days.cmp(&a.waiting_days).then(a.key.cmp(&b.key)));
         Ok(out)
