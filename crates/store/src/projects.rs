@@ -804,24 +804,7 @@ impl Store {
             State::Suspended => "suspend",
             State::Dropped => "drop",
         };
-        stage_change::ActiveModel {
-            project_id: Set(id),
-            kind: Set(kind.into()),
-            from_stage: Set(before.stage.clone()),
-            to_stage: Set(before.stage.clone()),
-            from_state: Set(before.state.clone()),
-            to_state: Set(state.code().into()),
-            happened_on: Set(today),
-            note: Set(reason.trim().to_string()),
-            reference: Set(String::new()),
-            verification: Set(Verification::NotNeeded.code().into()),
-            unit_id: Set(who.unit_id.unwrap_or(before.landing_unit_id)),
-            user_id: Set(who.user_id),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        record_state_change(&txn, who, &before, kind, state, reason.trim()).await?;
         let mut row = before.clone().into_active_model();
         row.state = Set(state.code().into());
         row.state_reason = Set(if state == State::Active { String::new() } else { reason.trim().to_string() });
@@ -1087,24 +1070,7 @@ impl Store {
                 let kept: Vec<i64> = service_member::Entity::find().select_only().column(service_member::Column::UserId).filter(service_member::Column::ProjectId.eq(earlier.id)).into_tuple().all(&txn).await?;
                 service_member::Entity::delete_many().filter(service_member::Column::ProjectId.eq(id)).filter(service_member::Column::UserId.is_in(kept)).exec(&txn).await?;
                 service_member::Entity::update_many().col_expr(service_member::Column::ProjectId, Expr::value(earlier.id)).filter(service_member::Column::ProjectId.eq(id)).exec(&txn).await?;
-                stage_change::ActiveModel {
-                    project_id: Set(id),
-                    kind: Set("drop".into()),
-                    from_stage: Set(before.stage.clone()),
-                    to_stage: Set(before.stage.clone()),
-                    from_state: Set(before.state.clone()),
-                    to_state: Set(State::Dropped.code().into()),
-                    happened_on: Set(Utc::now().date_naive()),
-                    note: Set(format!("市局判定与 {} 重复，已合并", earlier.code)),
-                    reference: Set(String::new()),
-                    verification: Set(Verification::NotNeeded.code().into()),
-                    unit_id: Set(who.unit_id.unwrap_or(before.landing_unit_id)),
-                    user_id: Set(who.user_id),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                record_state_change(&txn, who, &before, "drop", State::Dropped, &format!("市局判定与 {} 重复，已合并", earlier.code)).await?;
             }
         }
         row.updated_at = Set(Utc::now());
@@ -1584,6 +1550,29 @@ pub(crate) async fn insert_project(txn: &impl ConnectionTrait, who: &Who, input:
     }
     audit::append(txn, who, event).await?;
     Ok(created)
+}
+
+/// A suspension, resumption or drop on the project's history (its stage stays where it is).
+async fn record_state_change(conn: &impl ConnectionTrait, who: &Who, before: &project::Model, kind: &str, to: State, note: &str) -> Result<()> {
+    stage_change::ActiveModel {
+        project_id: Set(before.id),
+        kind: Set(kind.into()),
+        from_stage: Set(before.stage.clone()),
+        to_stage: Set(before.stage.clone()),
+        from_state: Set(before.state.clone()),
+        to_state: Set(to.code().into()),
+        happened_on: Set(Utc::now().date_naive()),
+        note: Set(note.to_string()),
+        reference: Set(String::new()),
+        verification: Set(Verification::NotNeeded.code().into()),
+        unit_id: Set(who.unit_id.unwrap_or(before.landing_unit_id)),
+        user_id: Set(who.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }
 
 fn check_verifiable(code: &str) -> Result<()> {
