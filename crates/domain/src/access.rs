@@ -42,6 +42,8 @@ pub enum Power {
     Verify,
     /// Decide eligibility rules, duplicates and credit shares, review policy packages.
     Adjudicate,
+    /// Set targets and schemes, run and publish assessments, compile the weekly dispatch.
+    Assess,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +67,7 @@ impl Actor {
             Power::ManageUsers | Power::ManageUnits => self.has(Role::Admin),
             Power::EditProfile | Power::ViewAudit => self.has(Role::Admin) || self.has(Role::Bureau),
             Power::SeeAllUnits => self.has(Role::Admin) || self.has(Role::Bureau) || self.has(Role::Leader),
-            Power::Verify | Power::Adjudicate => self.has(Role::Bureau),
+            Power::Verify | Power::Adjudicate | Power::Assess => self.has(Role::Bureau),
         };
         if allowed {
             Ok(())
@@ -149,6 +151,7 @@ fn power_label(power: Power) -> &'static str {
         Power::SeeAllUnits => "查看全市数据",
         Power::Verify => "实地核查",
         Power::Adjudicate => "认定项目",
+        Power::Assess => "考核与调度",
     }
 }
 
@@ -247,6 +250,9 @@ mod tests {
             (&[Role::Leader], Power::Verify, false),
             (&[Role::Officer], Power::Adjudicate, false),
             (&[Role::Bureau], Power::Adjudicate, true),
+            (&[Role::UnitHead], Power::Assess, false),
+            (&[Role::Leader], Power::Assess, false),
+            (&[Role::Bureau], Power::Assess, true),
         ];
         for (roles, power, allowed) in cases {
             assert_eq!(actor(roles).can(*power).is_ok(), *allowed, "{roles:?} {power:?}");

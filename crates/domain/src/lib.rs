@@ -37,6 +37,7 @@ macro_rules! coded {
 }
 
 pub mod access;
+pub mod assessment;
 pub mod audit;
 pub mod dates;
 pub mod imports;

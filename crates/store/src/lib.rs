@@ -1,6 +1,7 @@
 //! Database access for zhaoshang: entities, migrations and repositories over SQLite and
 //! PostgreSQL through one set of SeaORM queries. The only crate that knows SQL.
 
+pub mod assessment;
 pub mod audit;
 pub mod backup;
 pub mod bulk;

@@ -94,6 +94,7 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "escalated" => "诉求已上报",
         "imported" => "已导入",
         "undone" => "已撤销这次导入",
+        "published" => "已发布，结果已冻结",
         _ => return None,
     })
 }
@@ -119,6 +120,7 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     if sees_all {
         nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
     }
+    nav.push(item("assessment", "/assessment", "考核", "考", "调度考核"));
     if writes {
         nav.push(item("imports", "/imports", "导入", "导", "管理"));
     }

@@ -151,7 +151,22 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);
     crate::projects_gen::story(&mut data, &units, &users, &links);
     let companies = store.load_generated(&who, data).await?;
+    assessment(store, &who).await?;
     Ok(Report { units: units.len(), users: n, companies })
+}
+
+/// This year's schemes and targets, and every finished month published, so rankings have a
+/// history and movement from the start.
+async fn assessment(store: &Store, who: &Who) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    store.seed_assessment(who, today.year()).await?;
+    for scheme in store.schemes(Some(today.year())).await? {
+        for month in 1..today.month() {
+            store.publish_run(who, scheme.id, today.year(), month, "").await?;
+        }
+    }
+    Ok(())
 }
 
 /// The company of the design's Monday story (DESIGN §13): 秦岭航空零部件, courted by 南郑区.

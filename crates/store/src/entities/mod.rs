@@ -1,5 +1,7 @@
 //! SeaORM entities, one per table.
 
+pub mod assessment_run;
+pub mod assessment_scheme;
 pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
@@ -16,6 +18,7 @@ pub mod link;
 pub mod password_history;
 pub mod policy_item;
 pub mod profile_version;
+pub mod quota;
 pub mod project;
 pub mod project_file;
 pub mod request;
@@ -26,6 +29,8 @@ pub mod setting;
 pub mod stage_change;
 pub mod target;
 pub mod target_link;
+pub mod task_item;
+pub mod task_list;
 pub mod unit;
 pub mod user;
 pub mod verification;

@@ -11,6 +11,7 @@ use crate::{AppState, auth, headers, metrics};
 
 mod account;
 mod api;
+pub(crate) mod assessment;
 mod assets;
 mod audit;
 mod chains;
@@ -124,6 +125,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/imports/{id}"),
     ("POST", "/imports/{id}/apply"),
     ("POST", "/imports/{id}/undo"),
+    ("GET", "/assessment"),
+    ("GET", "/assessment/quotas"),
+    ("POST", "/assessment/quotas"),
+    ("GET", "/assessment/progress"),
+    ("GET", "/assessment/schemes/new"),
+    ("POST", "/assessment/schemes"),
+    ("GET", "/assessment/schemes/{id}"),
+    ("POST", "/assessment/schemes/{id}"),
+    ("GET", "/assessment/schemes/{id}/preview"),
+    ("POST", "/assessment/schemes/{id}/publish"),
+    ("GET", "/assessment/schemes/{id}/quarter"),
+    ("GET", "/assessment/schemes/{id}/quarter.docx"),
+    ("GET", "/assessment/runs/{id}"),
+    ("GET", "/assessment/runs/{id}/units/{unit}"),
+    ("GET", "/assessment/runs/{id}/bulletin.docx"),
+    ("GET", "/assessment/runs/{id}/results.xlsx"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -218,6 +235,20 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/apply", post(imports::apply))
         .route("/imports/{id}/undo", post(imports::undo))
+        .route("/assessment", get(assessment::overview))
+        .route("/assessment/quotas", get(assessment::quotas).post(assessment::save_quotas))
+        .route("/assessment/progress", get(assessment::progress))
+        .route("/assessment/schemes/new", get(assessment::new_scheme))
+        .route("/assessment/schemes", post(assessment::create_scheme))
+        .route("/assessment/schemes/{id}", get(assessment::scheme_page).post(assessment::update_scheme))
+        .route("/assessment/schemes/{id}/preview", get(assessment::preview))
+        .route("/assessment/schemes/{id}/publish", post(assessment::publish))
+        .route("/assessment/schemes/{id}/quarter", get(assessment::quarter))
+        .route("/assessment/schemes/{id}/quarter.docx", get(assessment::quarter_bulletin))
+        .route("/assessment/runs/{id}", get(assessment::run_page))
+        .route("/assessment/runs/{id}/units/{unit}", get(assessment::unit_breakdown))
+        .route("/assessment/runs/{id}/bulletin.docx", get(assessment::bulletin))
+        .route("/assessment/runs/{id}/results.xlsx", get(assessment::results_xlsx))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
