@@ -373,6 +373,11 @@ fn apply(rule: &Rule, metric: Metric, m: &Measured, range: (i64, i64)) -> (i64, 
             let x = efficacy_basis(m);
             let (what, shown): (&str, fn(i64, Metric) -> String) = if m.rate.is_some() { ("完成率", |v, _| format!("{}%", fmt2(v))) } else { ("", with_unit) };
             if best == worst {
+                // Nobody did anything: nobody earns more than the floor of the method.
+                if best <= 0 {
+                    let points = div_round(weight as i128 * 60, 100);
+                    return (points, format!("；全组{what}均为 {}，功效系数均按最低 60 计，得 {} 分", shown(best, metric), fmt2(points)));
+                }
                 return (weight, format!("；全组{what}相同（均为 {}），无法拉开差距，功效系数均按 100 计，得满分 {} 分", shown(best, metric), fmt2(weight)));
             }
             let spread = (best - worst) as i128;
@@ -838,6 +843,11 @@ mod tests {
         let got = score(&s, &units);
         assert_eq!(got.iter().map(|u| (u.rank, u.total)).collect::<Vec<_>>(), vec![(1, 2000), (1, 2000), (1, 2000)]);
         assert_eq!(got[0].indicators[0].explanation, "新签约项目数 2.00 个；全组相同（均为 2.00 个），无法拉开差距，功效系数均按 100 计，得满分 20.00 分");
+        // All nothing: the floor of the method, 60 % of the weight, not full marks for doing nothing.
+        let idle: Vec<UnitFacts> = ["甲县", "乙县"].iter().enumerate().map(|(i, n)| unit(i as i64, n, vec![], &[])).collect();
+        let got = score(&s, &idle);
+        assert_eq!(got.iter().map(|u| (u.rank, u.total)).collect::<Vec<_>>(), vec![(1, 1200), (1, 1200)]);
+        assert_eq!(got[0].indicators[0].explanation, "新签约项目数 0.00 个；全组均为 0.00 个，功效系数均按最低 60 计，得 12.00 分");
         // A single unit is its own best and worst.
         assert_eq!(score(&s, &units[..1])[0].total, 2000);
         // Efficacy on completion rates: a zero target counts as 100 %, here the best of the group.

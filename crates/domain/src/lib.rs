@@ -40,6 +40,7 @@ pub mod access;
 pub mod assessment;
 pub mod audit;
 pub mod dates;
+pub mod dispatch;
 pub mod imports;
 pub mod industry;
 pub mod money;

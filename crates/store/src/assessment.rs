@@ -388,6 +388,11 @@ impl Store {
             }
         }
 
+        // Weeks the bureau froze in which a unit's notes on key projects came late or never.
+        for (unit_id, week, n) in self.late_reports(start, cutoff).await? {
+            add(&mut facts, &[(unit_id, 100)], Metric::LateReports, 0, &format!("{week} 周调度：{n} 个重点项目逾期或未报送进展"), 100);
+        }
+
         // Follow-ups, targets contacted and events, counted in the database (they run to millions).
         let period = format!("{start} 至 {cutoff}");
         let in_period = || follow_up::Entity::find().filter(follow_up::Column::HappenedOn.gte(start)).filter(follow_up::Column::HappenedOn.lte(cutoff)).filter(follow_up::Column::UnitId.is_in(ids.clone()));

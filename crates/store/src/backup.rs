@@ -75,17 +75,19 @@ macro_rules! each_table {
         { use task_item as $entity; $body }
         { use assessment_scheme as $entity; $body }
         { use assessment_run as $entity; $body }
+        { use dispatch_note as $entity; $body }
+        { use dispatch_report as $entity; $body }
         { use audit_event as $entity; $body }
         { use audit_head as $entity; $body }
     }};
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 33] = [
+const TABLES: [&str; 35] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
     "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
     "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "follow_ups", "attachments", "imports", "import_changes", "saved_views",
-    "quotas", "task_lists", "task_items", "assessment_schemes", "assessment_runs",
+    "quotas", "task_lists", "task_items", "assessment_schemes", "assessment_runs", "dispatch_notes", "dispatch_reports",
     "audit_events", "audit_head",
 ];
 

@@ -95,6 +95,7 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "imported" => "已导入",
         "undone" => "已撤销这次导入",
         "published" => "已发布，结果已冻结",
+        "frozen" => "本周调度报告已汇总定稿",
         _ => return None,
     })
 }
@@ -120,6 +121,7 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     if sees_all {
         nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
     }
+    nav.push(item("dispatch", "/dispatch", "周调度", "调", "调度考核"));
     nav.push(item("assessment", "/assessment", "考核", "考", "调度考核"));
     if writes {
         nav.push(item("imports", "/imports", "导入", "导", "管理"));

@@ -109,6 +109,7 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         bail!("the data set has no project follow-ups");
     }
     let chenggu = store.unit_by_code("610722").await?.map_or(1, |u| u.id);
+    let run_id = store.runs(None).await?.first().map(|r| r.id).context("the data set has no published assessment")?;
 
     let cases: Vec<(&str, &Session, String)> = vec![
         ("target list, bureau, all", &bureau, "/targets".into()),
@@ -135,6 +136,11 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         ("verification queue", &bureau, "/verifications".into()),
         ("requests, overdue", &bureau, "/requests?overdue=1".into()),
         ("home, bureau", &bureau, "/".into()),
+        ("assessment rankings (published month)", &bureau, format!("/assessment/runs/{run_id}")),
+        ("assessment unit breakdown", &bureau, format!("/assessment/runs/{run_id}/units/{chenggu}")),
+        ("targets against schedule (leader view)", &bureau, "/assessment/progress".into()),
+        ("weekly dispatch, city", &bureau, "/dispatch".into()),
+        ("weekly dispatch, one unit", &bureau, format!("/dispatch/units/{chenggu}")),
     ];
     println!();
     println!("| page | rounds | p50 ms | p95 ms | max ms |");
@@ -157,6 +163,20 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         times.sort();
         println!("| {name} | {} | {} | {} | {} |", times.len(), ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95)), ms(*times.last().unwrap_or(&Duration::ZERO)));
     }
+    // The monthly run itself: every county scored from the records (what 「预览」 and 「发布」 do).
+    let scheme = store.schemes(None).await?.into_iter().find(|s| s.group_code == domain::assessment::Group::Counties.code()).context("no county scheme")?;
+    let today = chrono::Utc::now().date_naive();
+    let mut runs = Vec::new();
+    let mut units = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let view = store.preview_run(scheme.id, chrono::Datelike::year(&today), chrono::Datelike::month(&today)).await?;
+        runs.push(started.elapsed());
+        units = view.scores.len();
+    }
+    runs.sort();
+    println!();
+    println!("monthly assessment run, {units} units: p50 {} ms, max {} ms (5 runs)", ms(percentile(&runs, 0.5)), ms(*runs.last().unwrap_or(&Duration::ZERO)));
     let counts = store.table_counts().await?;
     println!();
     println!("data set: {}", counts.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", "));

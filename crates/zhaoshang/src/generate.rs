@@ -151,6 +151,7 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);
     crate::projects_gen::story(&mut data, &units, &users, &links);
     let companies = store.load_generated(&who, data).await?;
+    dispatch(store, &who).await?;
     assessment(store, &who).await?;
     Ok(Report { units: units.len(), users: n, companies })
 }
@@ -164,6 +165,43 @@ async fn assessment(store: &Store, who: &Who) -> anyhow::Result<()> {
     for scheme in store.schemes(Some(today.year())).await? {
         for month in 1..today.month() {
             store.publish_run(who, scheme.id, today.year(), month, "").await?;
+        }
+    }
+    store.seed_task_list(who, today).await?;
+    Ok(())
+}
+
+/// The last two weeks' dispatch, frozen: most key projects reported on time, some late, some
+/// never; and this week's notes from the first units.
+async fn dispatch(store: &Store, who: &Who) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let rules = store.dispatch_rules().await?;
+    let this_week = domain::dispatch::current_week(now);
+    let plans = [
+        ("完成项目用地预审，规划方案已报审", "推进规划许可办理", ""),
+        ("双方就投资协议条款达成一致", "安排签约仪式", "请市局协调签约时间"),
+        ("主体厂房封顶，设备采购合同已签", "设备进场安装", "需电力公司提前接入双回路"),
+        ("企业高管来汉考察园区", "报送项目可研", ""),
+    ];
+    for (weeks_back, frozen) in [(2, true), (1, true), (0, false)] {
+        let week = this_week - chrono::Duration::days(7 * weeks_back);
+        let deadline = rules.deadline(week);
+        for (i, k) in store.key_projects(None, week, now).await?.iter().enumerate() {
+            // Every seventh never reports, every fifth reports late; this week, only some have written yet.
+            let at = match i % 7 {
+                0 => continue,
+                _ if i % 5 == 0 => deadline + chrono::Duration::hours(20),
+                n => deadline - chrono::Duration::hours(6 + n as i64),
+            };
+            if at > now {
+                continue;
+            }
+            let (progress, next_plan, coordination) = plans[i % plans.len()];
+            let input = store::dispatch::NoteInput { progress: progress.into(), next_plan: next_plan.into(), coordination: coordination.into() };
+            store.demo_note(week, k.project_id, &input, at).await?;
+        }
+        if frozen {
+            store.freeze_week(who, week).await?;
         }
     }
     Ok(())

@@ -9,6 +9,8 @@ pub mod chain;
 pub mod cluster;
 pub mod contact;
 pub mod credit_share;
+pub mod dispatch_note;
+pub mod dispatch_report;
 pub mod enterprise;
 pub mod follow_up;
 pub mod funds_report;

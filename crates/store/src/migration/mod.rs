@@ -8,6 +8,7 @@ mod m0002_enterprises;
 mod m0003_projects;
 mod m0004_imports;
 mod m0005_assessment;
+mod m0006_dispatch;
 
 pub struct Migrator;
 
@@ -37,6 +38,6 @@ fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration), Box::new(m0006_dispatch::Migration)]
     }
 }

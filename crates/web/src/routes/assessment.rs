@@ -171,6 +171,11 @@ fn parse_figure(text: &str, label: &str) -> std::result::Result<Option<i64>, Str
     Ok(Some(w * 100 + f))
 }
 
+/// A 万元 figure typed in a settings form, in hundredths; `None` when it is not one.
+pub fn parse_figure_wan(text: &str) -> Option<i64> {
+    parse_figure(text, "").ok().flatten()
+}
+
 pub async fn save_quotas(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
     user.can(Power::Assess, "update", "quota", "")?;
     let year = year_of(&form)?;
@@ -388,12 +393,20 @@ pub async fn run_page(State(state): State<AppState>, user: CurrentUser, Path(id)
     render_run(&state, &user, scheme_id, view, &q.get("done"), None).await
 }
 
+/// An indicator of a unit's breakdown, with where its records can be opened.
+struct IndicatorView {
+    score: domain::assessment::IndicatorScore,
+    /// "/projects/" when the records are projects; empty for counts kept in aggregate.
+    link: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "assessment_unit.html")]
 struct UnitPage {
     page: Page,
     view: RunView,
     score: UnitScore,
+    indicators: Vec<IndicatorView>,
     units_ranked: usize,
     history: Vec<(u32, i64, u32, usize)>,
     chart: String,
@@ -410,7 +423,20 @@ pub async fn unit_breakdown(State(state): State<AppState>, user: CurrentUser, Pa
     let scheme_id = view.run.as_ref().map_or(0, |r| r.scheme_id);
     let history = state.store.unit_history(scheme_id, view.year, unit_id).await?;
     let chart = history_svg(&history);
-    let page = UnitPage { page: Page::new(&state, &user, format!("{} 考核得分", score.unit_name), "assessment"), units_ranked: view.scores.len(), view, score, history, chart };
+    let indicators = score
+        .indicators
+        .iter()
+        .map(|i| {
+            let metric = view.scheme.indicators.iter().find(|d| d.key == i.key).map(|d| d.metric);
+            let link = match metric {
+                // Counted in aggregate, or requests (which have no page of their own).
+                Some(Metric::FollowUps | Metric::TargetsContacted | Metric::Events | Metric::LateReports | Metric::RequestsClosedOnTime) | None => "",
+                Some(_) => "/projects/",
+            };
+            IndicatorView { score: i.clone(), link }
+        })
+        .collect();
+    let page = UnitPage { page: Page::new(&state, &user, format!("{} 考核得分", score.unit_name), "assessment"), units_ranked: view.scores.len(), view, score, indicators, history, chart };
     Ok(Html(page.render()?).into_response())
 }
 

@@ -12,6 +12,7 @@ use crate::{AppState, auth, headers, metrics};
 mod account;
 mod api;
 pub(crate) mod assessment;
+pub(crate) mod dispatch;
 mod assets;
 mod audit;
 mod chains;
@@ -26,6 +27,7 @@ pub(crate) mod requests;
 mod search;
 mod session;
 pub(crate) mod targets;
+pub(crate) mod tasks;
 mod units;
 mod users;
 mod verifications;
@@ -141,6 +143,21 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/assessment/runs/{id}/units/{unit}"),
     ("GET", "/assessment/runs/{id}/bulletin.docx"),
     ("GET", "/assessment/runs/{id}/results.xlsx"),
+    ("GET", "/assessment/tasks"),
+    ("POST", "/assessment/tasks"),
+    ("GET", "/assessment/tasks/{id}"),
+    ("GET", "/assessment/tasks/{id}/export.xlsx"),
+    ("POST", "/assessment/tasks/{id}/items"),
+    ("POST", "/assessment/tasks/{id}/items/{item}"),
+    ("POST", "/assessment/tasks/{id}/items/{item}/done"),
+    ("POST", "/assessment/tasks/{id}/items/{item}/reopen"),
+    ("POST", "/assessment/tasks/{id}/items/{item}/delete"),
+    ("GET", "/dispatch"),
+    ("GET", "/dispatch/units/{id}"),
+    ("POST", "/dispatch/notes"),
+    ("POST", "/dispatch/freeze"),
+    ("POST", "/dispatch/rules"),
+    ("GET", "/dispatch/report.docx"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -249,6 +266,20 @@ pub fn router(state: AppState) -> Router {
         .route("/assessment/runs/{id}/units/{unit}", get(assessment::unit_breakdown))
         .route("/assessment/runs/{id}/bulletin.docx", get(assessment::bulletin))
         .route("/assessment/runs/{id}/results.xlsx", get(assessment::results_xlsx))
+        .route("/assessment/tasks", get(tasks::lists).post(tasks::create_list))
+        .route("/assessment/tasks/{id}", get(tasks::show))
+        .route("/assessment/tasks/{id}/export.xlsx", get(tasks::export))
+        .route("/assessment/tasks/{id}/items", post(tasks::add_item))
+        .route("/assessment/tasks/{id}/items/{item}", post(tasks::update_item))
+        .route("/assessment/tasks/{id}/items/{item}/done", post(tasks::mark_done))
+        .route("/assessment/tasks/{id}/items/{item}/reopen", post(tasks::reopen))
+        .route("/assessment/tasks/{id}/items/{item}/delete", post(tasks::delete_item))
+        .route("/dispatch", get(dispatch::city))
+        .route("/dispatch/units/{id}", get(dispatch::unit))
+        .route("/dispatch/notes", post(dispatch::save_note))
+        .route("/dispatch/freeze", post(dispatch::freeze))
+        .route("/dispatch/rules", post(dispatch::save_rules))
+        .route("/dispatch/report.docx", get(dispatch::report_docx))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
