@@ -168,8 +168,9 @@ async fn a_month_is_scored_from_verified_records_published_frozen_and_corrected(
     // The 通报 and the table.
     let docx = app.get(&format!("{run_url}/bulletin.docx")).await;
     assert_eq!(docx.status(), StatusCode::OK);
-    let bytes = docx.bytes().await.unwrap();
-    assert!(bytes.starts_with(b"PK"), "a .docx is a zip");
+    let text = docx_text(&docx.bytes().await.unwrap());
+    assert!(text.contains(&format!("关于{year}年{month}月招商引资考核结果的通报")), "{text}");
+    assert!(text.contains("南郑区") && text.contains("29.75") && text.contains("城固县") && text.contains("7.50"), "the frozen scores: {text}");
     let xlsx = app.get(&format!("{run_url}/results.xlsx")).await;
     assert_eq!(xlsx.status(), StatusCode::OK);
     let table = office::xlsx::read_first_sheet(&xlsx.bytes().await.unwrap()).unwrap();

@@ -125,7 +125,9 @@ async fn units_report_key_projects_and_the_bureau_freezes_the_week() {
     // The report as Word, for the bureau and leaders only.
     let docx = app.get(&format!("/dispatch/report.docx?week={last_week}")).await;
     assert_eq!(docx.status(), StatusCode::OK);
-    assert!(docx.bytes().await.unwrap().starts_with(b"PK"));
+    let text = docx_text(&docx.bytes().await.unwrap());
+    assert!(text.contains("全市招商引资项目周调度报告") && text.contains("补报上周进展") && text.contains("双回路供电接入"), "{text}");
+    assert!(text.contains("南郑区、城固县未按时") || text.contains("城固县、南郑区未按时"), "late units named: {text}");
     assert_eq!(officer.get(&format!("/dispatch/report.docx?week={week}")).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get("/dispatch?week=下周").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
