@@ -183,3 +183,52 @@ test('the bureau verifies 汉台区 start on site from a phone, and it counts', 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a county head writes the week\'s note on a key project from a phone, and the bureau publishes the month', async () => {
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await phone.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'head-610702');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+
+  // 周调度 leads a unit's head to the unit's own week; the first key project's note.
+  await page.goto(`${base}/dispatch`);
+  assert.match(page.url(), /\/dispatch\/units\/\d+\?week=\d{4}-\d{2}-\d{2}/);
+  const form = page.locator('form[action="/dispatch/notes"]').first();
+  const progress = `完成设备招标，厂房主体封顶（${Date.now()}）`;
+  await form.locator('textarea[name=progress]').fill(progress);
+  await form.locator('textarea[name=next_plan]').fill('设备进场安装调试');
+  await Promise.all([page.waitForURL(/done=saved/), form.locator('button[type=submit]').click()]);
+  assert.ok((await page.textContent('main')).includes(progress), 'the note is on the unit\'s week');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `the dispatch page fits a phone (scrollWidth ${width})`);
+  assert.deepEqual(errors, []);
+  await phone.close();
+
+  // The bureau, on a PC: the city's week shows the note's unit; then this month's assessment.
+  const pc = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const desk = await pc.newPage();
+  desk.on('pageerror', (e) => errors.push(String(e)));
+  await desk.goto(`${base}/login`);
+  await desk.fill('#username', 'bureau');
+  await desk.fill('#password', password);
+  await Promise.all([desk.waitForURL(`${base}/`), desk.click('button[type=submit]')]);
+  await desk.goto(`${base}/dispatch`);
+  assert.ok((await desk.textContent('main')).includes('汉台区'));
+  await desk.goto(`${base}/assessment`);
+  await Promise.all([desk.waitForURL(/\/preview\?/), desk.locator('a', { hasText: /^预览/ }).first().click()]);
+  assert.match(await desk.textContent('main'), /预览：按当前数据计算/);
+  await desk.fill('#correction', '端到端测试更正');
+  await Promise.all([desk.waitForURL(/\/assessment\/runs\/\d+\?done=published/), desk.click('form[action$="/publish"] button[type=submit]')]);
+  assert.match(await desk.textContent('main'), /已发布/);
+  await Promise.all([desk.waitForURL(/\/units\/\d+$/), desk.locator('table a').first().click()]);
+  const breakdown = await desk.textContent('main');
+  assert.match(breakdown, /个单位中第 \d+ 名/);
+  assert.match(breakdown, /完成|全组/, 'each indicator explains its points');
+  assert.deepEqual(errors, []);
+  await pc.close();
+});

@@ -476,7 +476,7 @@ impl Store {
             status: Set("published".into()),
             scheme_body: Set(body),
             results: Set(results),
-            correction: Set(correction.trim().to_string()),
+            correction: Set(if version > 1 { correction.trim().to_string() } else { String::new() }),
             published_by: Set(who.user_id),
             published_at: Set(Utc::now()),
             ..Default::default()
