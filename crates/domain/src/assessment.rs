@@ -555,7 +555,8 @@ pub fn quarter(scheme: &Scheme, months: &[Vec<UnitScore>]) -> Vec<QuarterScore> 
     let ranks = competition_ranks(&scores.iter().map(|s| (s.total, s.unit_name.as_str(), s.unit_id)).collect::<Vec<_>>());
     for (score, rank) in scores.iter_mut().zip(&ranks) {
         score.rank = *rank;
-        score.tier = scheme.tiers.iter().find(|t| *rank <= t.up_to_rank).map(|t| t.name.clone());
+        // A reward needs points: a group where nobody scored rewards nobody.
+        score.tier = if score.total > 0 { scheme.tiers.iter().find(|t| *rank <= t.up_to_rank).map(|t| t.name.clone()) } else { None };
     }
     scores.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.unit_name.cmp(&b.unit_name)).then(a.unit_id.cmp(&b.unit_id)));
     scores
@@ -958,6 +959,9 @@ mod tests {
         let got = quarter(&mean, &[month(&[(1, "甲县", 1), (2, "乙县", -1)]), month(&[(1, "甲县", 2), (2, "乙县", -2)])]);
         assert_eq!(got.iter().map(|q| (q.unit_id, q.total, q.rank)).collect::<Vec<_>>(), [(1, 2, 1), (2, -2, 2)]);
         assert_eq!(quarter(&s, &[]), vec![]);
+        // Nobody scored: all tie for first, and nobody is rewarded for nothing.
+        let idle = quarter(&s, &[month(&[(1, "甲县", 0), (2, "乙县", 0)])]);
+        assert_eq!(idle.iter().map(|q| (q.rank, q.tier.clone())).collect::<Vec<_>>(), [(1, None), (1, None)]);
     }
 
     /// (9) Scheme checks, one mistake per row.

@@ -214,5 +214,11 @@ async fn quarter_sums_published_months_and_names_missing_ones() {
     app.store.publish_run(&Who::system("test"), scheme_id, year, 3, "").await.unwrap();
     let docx = app.get(&format!("/assessment/schemes/{scheme_id}/quarter.docx?year={year}&q=1")).await;
     assert_eq!(docx.status(), StatusCode::OK);
+    assert!(docx_text(&docx.bytes().await.unwrap()).contains(&format!("关于{year}年第1季度招商引资考核奖励的通报")));
+    let xlsx = app.get(&format!("/assessment/schemes/{scheme_id}/quarter.xlsx?year={year}&q=1")).await;
+    let table = office::xlsx::read_first_sheet(&xlsx.bytes().await.unwrap()).unwrap();
+    // Nothing was signed in that year: every county scores 0, all tied first, and nobody is rewarded.
+    assert!(table.iter().any(|row| row.first().is_some_and(|c| c == "1") && row.iter().any(|c| c == "南郑区")), "{table:?}");
+    assert!(!table.iter().flatten().any(|c| c == "一等奖"), "no reward without points: {table:?}");
     assert_eq!(app.get(&format!("/assessment/schemes/{scheme_id}/quarter?year={year}&q=5")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

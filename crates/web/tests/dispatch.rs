@@ -129,5 +129,9 @@ async fn units_report_key_projects_and_the_bureau_freezes_the_week() {
     assert!(text.contains("全市招商引资项目周调度报告") && text.contains("补报上周进展") && text.contains("双回路供电接入"), "{text}");
     assert!(text.contains("南郑区、城固县未按时") || text.contains("城固县、南郑区未按时"), "late units named: {text}");
     assert_eq!(officer.get(&format!("/dispatch/report.docx?week={week}")).await.status(), StatusCode::FORBIDDEN);
+    let xlsx = app.get(&format!("/dispatch/report.xlsx?week={last_week}")).await;
+    let table = office::xlsx::read_first_sheet(&xlsx.bytes().await.unwrap()).unwrap();
+    assert!(table.iter().any(|row| row.iter().any(|c| c == "航空零部件基地") && row.iter().any(|c| c == "逾期报送")), "{table:?}");
+    assert!(table.iter().any(|row| row.iter().any(|c| c == "食品加工园") && row.iter().any(|c| c == "未报送")));
     assert_eq!(app.get("/dispatch?week=下周").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -634,3 +634,27 @@ pub async fn quarter_bulletin(State(state): State<AppState>, _user: CurrentUser,
     let bytes = office::docx::write(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(attachment(bytes, "docx", &format!("quarter-{year}-q{quarter}"), &format!("{year}年第{quarter}季度考核奖励通报")))
 }
+
+/// The quarter's ranking as a spreadsheet.
+pub async fn quarter_xlsx(State(state): State<AppState>, _user: CurrentUser, Path(id): Path<String>, Query(q): Query) -> Result<Response> {
+    use office::xlsx::{Cell, Column};
+    let id = parse_id(&id)?;
+    let (year, quarter) = (year_of(&q)?, quarter_of(&q)?);
+    let (scheme, scores, missing) = state.store.quarter_scores(id, year, quarter).await?;
+    let first = quarter * 3 - 2;
+    let mut columns = vec![Column::new("名次", 6.0), Column::new("单位", 18.0)];
+    columns.extend((first..first + 3).map(|m| Column::new(format!("{m}月"), 10.0)));
+    columns.push(Column::new(format!("季度（{}）", scheme.quarter_mode.label()), 12.0));
+    columns.push(Column::new("奖励等次", 10.0));
+    let rows = scores.iter().map(|s| {
+        let mut row = vec![Cell::Int(i64::from(s.rank)), Cell::text(&s.unit_name)];
+        row.extend(s.months.iter().map(|m| m.map_or(Cell::Empty, Cell::Wan)));
+        row.push(Cell::Wan(s.total));
+        row.push(Cell::text(s.tier.clone().unwrap_or_default()));
+        row
+    });
+    let pending = if missing.is_empty() { String::new() } else { format!("（{} 月未发布，暂定）", missing.iter().map(u32::to_string).collect::<Vec<_>>().join("、")) };
+    let title = format!("{year}年第{quarter}季度招商引资考核排名{pending}");
+    let bytes = office::xlsx::write_table("季度排名", &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(attachment(bytes, "xlsx", &format!("quarter-{year}-q{quarter}"), &format!("{year}年第{quarter}季度考核排名")))
+}

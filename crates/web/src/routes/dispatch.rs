@@ -237,6 +237,43 @@ pub async fn report_docx(State(state): State<AppState>, user: CurrentUser, Query
         .into_response())
 }
 
+/// The city's week as a spreadsheet: one row per unit, then one per key project with its note.
+pub async fn report_xlsx(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
+    use office::xlsx::{Cell, Column};
+    user.can(Power::SeeAllUnits, "read", "dispatch_report", q.get("week"))?;
+    let week = week_of(&q)?;
+    let (frozen, report) = match state.store.frozen_week(week).await? {
+        Some((_, r)) => (true, r),
+        None => (false, state.store.city_week(week).await?),
+    };
+    let columns = ["单位", "项目", "阶段", "体检", "报送情况", "本周进展", "下周计划", "需协调事项", "新线索", "推进", "对接", "新诉求", "办结", "逾期诉求"]
+        .iter()
+        .zip([14.0, 30.0, 8.0, 8.0, 10.0, 40.0, 30.0, 30.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0])
+        .map(|(h, w)| Column::new(*h, w))
+        .collect::<Vec<_>>();
+    let mut rows = Vec::new();
+    for u in &report.units {
+        rows.push(vec![
+            Cell::text(&u.unit_name), Cell::text("（单位合计）"), Cell::Empty, Cell::Empty, Cell::text(format!("{}/{}", u.notes_on_time + u.notes_late, u.key_projects)), Cell::Empty, Cell::Empty, Cell::Empty,
+            Cell::Int(u.new_leads), Cell::Int(u.stage_moves), Cell::Int(u.follow_ups), Cell::Int(u.requests_opened), Cell::Int(u.requests_closed), Cell::Int(u.requests_overdue),
+        ]);
+        for k in report.key_projects.iter().filter(|k| k.unit_id == u.unit_id) {
+            let (progress, next, coordination) = k.note.as_ref().map_or((String::new(), String::new(), String::new()), |n| (n.progress.clone(), n.next_plan.clone(), n.coordination.clone()));
+            rows.push(vec![Cell::text(&u.unit_name), Cell::text(&k.name), Cell::text(k.stage.label()), Cell::text(k.health.label()), Cell::text(k.status.label()), Cell::text(progress), Cell::text(next), Cell::text(coordination)]);
+        }
+    }
+    let title = format!("全市周调度（{}起）{}", week, if frozen { "" } else { "（未定稿）" });
+    let bytes = office::xlsx::write_table("周调度", &title, &columns, rows).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dispatch-{week}.xlsx\"; filename*=UTF-8''{}", url_encode(&format!("周调度-{week}.xlsx")))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Whether a note status reads as a problem (for the chip colour).
 pub fn bad(status: &NoteStatus) -> bool {
     status.is_late()

@@ -139,6 +139,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/assessment/schemes/{id}/publish"),
     ("GET", "/assessment/schemes/{id}/quarter"),
     ("GET", "/assessment/schemes/{id}/quarter.docx"),
+    ("GET", "/assessment/schemes/{id}/quarter.xlsx"),
     ("GET", "/assessment/runs/{id}"),
     ("GET", "/assessment/runs/{id}/units/{unit}"),
     ("GET", "/assessment/runs/{id}/bulletin.docx"),
@@ -158,6 +159,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/dispatch/freeze"),
     ("POST", "/dispatch/rules"),
     ("GET", "/dispatch/report.docx"),
+    ("GET", "/dispatch/report.xlsx"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -262,6 +264,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assessment/schemes/{id}/publish", post(assessment::publish))
         .route("/assessment/schemes/{id}/quarter", get(assessment::quarter))
         .route("/assessment/schemes/{id}/quarter.docx", get(assessment::quarter_bulletin))
+        .route("/assessment/schemes/{id}/quarter.xlsx", get(assessment::quarter_xlsx))
         .route("/assessment/runs/{id}", get(assessment::run_page))
         .route("/assessment/runs/{id}/units/{unit}", get(assessment::unit_breakdown))
         .route("/assessment/runs/{id}/bulletin.docx", get(assessment::bulletin))
@@ -280,6 +283,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dispatch/freeze", post(dispatch::freeze))
         .route("/dispatch/rules", post(dispatch::save_rules))
         .route("/dispatch/report.docx", get(dispatch::report_docx))
+        .route("/dispatch/report.xlsx", get(dispatch::report_xlsx))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
