@@ -60,40 +60,92 @@ pub fn check_amount(hundredths: i64, label: &str) -> Result<i64, String> {
     Ok(hundredths)
 }
 
-/// Parses an amount; a bare number is taken to be in 万元 (the unit of every ledger).
-pub fn parse_wan(input: &str) -> Result<Wan, String> {
-    let original = input.trim();
-    let mut text: String = original
+/// The unit a bare number is in: a magnitude (元, 千元, 万元, 亿元…) and a currency. A column
+/// headed 总投资（亿元） gives its plain numbers in 亿元.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountUnit {
+    /// Hundredths of 万元 per unit, as a fraction: 元 is 1/100, 万元 100/1, 亿元 1,000,000/1.
+    scale: (i64, i64),
+    pub currency: Currency,
+}
+
+/// Magnitudes as written after a number or in a header, longest first, in hundredths of 万元.
+const MAGNITUDES: &[(&str, (i64, i64))] = &[
+    ("千万元", (100_000, 1)),
+    ("千万", (100_000, 1)),
+    ("百万元", (10_000, 1)),
+    ("百万", (10_000, 1)),
+    ("亿元", (1_000_000, 1)),
+    ("亿", (1_000_000, 1)),
+    ("万元", (100, 1)),
+    ("万", (100, 1)),
+    ("千元", (10, 1)),
+    ("元", (1, 100)),
+];
+
+const CURRENCIES: &[(&str, Currency)] =
+    &[("人民币", Currency::Cny), ("美元", Currency::Usd), ("港币", Currency::Hkd), ("港元", Currency::Hkd), ("欧元", Currency::Eur), ("日元", Currency::Jpy)];
+
+impl AmountUnit {
+    /// 万元 人民币, the unit of every ledger and of a number written alone.
+    pub const WAN: AmountUnit = AmountUnit { scale: (100, 1), currency: Currency::Cny };
+
+    /// A unit as a header writes it: 亿元, 万元, 元, 千元, 万美元, 美元, 万元人民币, 人民币万元,
+    /// 单位：万元. `None` for anything else (必填, 含税, or a bare 人民币 that names no magnitude).
+    pub fn parse(text: &str) -> Option<AmountUnit> {
+        let plain = plain_text(text);
+        let plain = plain.strip_prefix("单位").unwrap_or(&plain).trim_start_matches(':');
+        let (rest, currency) = split_currency(plain);
+        let scale = match MAGNITUDES.iter().find(|(word, _)| *word == rest) {
+            Some((_, scale)) => *scale,
+            // 美元, 港元: the currency's own unit.
+            None if rest.is_empty() && currency.is_some_and(|c| c.label().ends_with('元')) => (1, 100),
+            None => return None,
+        };
+        Some(AmountUnit { scale, currency: currency.unwrap_or(Currency::Cny) })
+    }
+}
+
+/// Full-width digits and punctuation made plain, spaces and thousands separators dropped.
+fn plain_text(input: &str) -> String {
+    input
+        .trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '．' => '.',
-            '，' => ',',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             c => c,
         })
         .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
+        .collect()
+}
+
+/// The text without a currency written before or after it, and that currency.
+fn split_currency(text: &str) -> (&str, Option<Currency>) {
+    for (word, currency) in CURRENCIES {
+        if let Some(rest) = text.strip_suffix(word).or_else(|| text.strip_prefix(word)) {
+            return (rest, Some(*currency));
+        }
+    }
+    (text, None)
+}
+
+/// Parses an amount; a bare number is taken to be in 万元 (the unit of every ledger).
+pub fn parse_wan(input: &str) -> Result<Wan, String> {
+    parse_wan_in(input, AmountUnit::WAN)
+}
+
+/// Parses an amount whose column gives `unit` (总投资（亿元）): a bare number is in that unit;
+/// what the cell writes itself (1.2亿, 300万美元) wins, its magnitude and its currency each.
+pub fn parse_wan_in(input: &str, unit: AmountUnit) -> Result<Wan, String> {
+    let original = input.trim();
+    let text = plain_text(original);
     if text.is_empty() {
         return Err("金额不能为空".into());
     }
-    let mut currency = Currency::Cny;
-    for (suffix, c) in [("人民币", Currency::Cny), ("美元", Currency::Usd), ("港币", Currency::Hkd), ("港元", Currency::Hkd), ("欧元", Currency::Eur), ("日元", Currency::Jpy)] {
-        if let Some(rest) = text.strip_suffix(suffix) {
-            text = rest.to_string();
-            currency = c;
-            break;
-        }
-    }
-    // Unit multipliers, in hundredths of 万元 per unit.
-    let (number, scale_num, scale_den): (&str, i64, i64) = if let Some(n) = text.strip_suffix("亿元").or_else(|| text.strip_suffix("亿")) {
-        (n, 1_000_000, 1)
-    } else if let Some(n) = text.strip_suffix("万元").or_else(|| text.strip_suffix("万")) {
-        (n, 100, 1)
-    } else if let Some(n) = text.strip_suffix("元") {
-        (n, 1, 100)
-    } else {
-        (text.as_str(), 100, 1)
-    };
+    let (text, currency) = split_currency(&text);
+    let written = MAGNITUDES.iter().find_map(|(word, scale)| text.strip_suffix(word).map(|number| (number, *scale)));
+    let (number, (scale_num, scale_den)) = written.unwrap_or((text, unit.scale));
+    let currency = currency.unwrap_or(unit.currency);
     let value = parse_decimal(number).ok_or_else(|| format!("「{original}」不是有效的金额（例：5000、5000万元、1.2亿、300万美元）"))?;
     // value is in millionths; hundredths of 万元 = value * scale_num / scale_den / 1e6, rounded half up.
     let scaled = value.checked_mul(scale_num as i128).ok_or_else(|| format!("「{original}」金额过大"))? / scale_den as i128;
@@ -165,6 +217,59 @@ mod tests {
         for (input, expected) in cases {
             let got = parse_wan(input).map(|w| (w.hundredths, w.currency));
             assert_eq!(got, expected.map_err(str::to_string), "{input}");
+        }
+    }
+
+    #[test]
+    fn units_from_headers_table() {
+        let wan = |h| Some(AmountUnit { scale: (100, 1), currency: h });
+        let cases: &[(&str, Option<AmountUnit>)] = &[
+            ("万元", wan(Currency::Cny)),
+            ("亿元", Some(AmountUnit { scale: (1_000_000, 1), currency: Currency::Cny })),
+            ("元", Some(AmountUnit { scale: (1, 100), currency: Currency::Cny })),
+            ("千元", Some(AmountUnit { scale: (10, 1), currency: Currency::Cny })),
+            ("百万元", Some(AmountUnit { scale: (10_000, 1), currency: Currency::Cny })),
+            ("万美元", wan(Currency::Usd)),
+            ("美元", Some(AmountUnit { scale: (1, 100), currency: Currency::Usd })),
+            ("万元人民币", wan(Currency::Cny)),
+            ("人民币万元", wan(Currency::Cny)),
+            ("单位：万元", wan(Currency::Cny)),
+            ("单位:万港元", wan(Currency::Hkd)),
+            (" 万 元 ", wan(Currency::Cny)),
+            ("人民币", None),
+            ("必填", None),
+            ("含税", None),
+            ("", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(AmountUnit::parse(header), *expected, "{header}");
+        }
+    }
+
+    #[test]
+    fn parse_in_a_columns_unit_table() {
+        let unit = |h| AmountUnit::parse(h).unwrap();
+        let cases: &[(&str, &str, Result<(i64, Currency), &str>)] = &[
+            // 总投资（亿元） 5: 5 亿元 is 50,000 万元.
+            ("亿元", "5", Ok((5_000_000, Currency::Cny))),
+            ("万元", "300", Ok((30_000, Currency::Cny))),
+            // 12,345,678 元 is 1,234.5678 万元, kept to the hundredth (100 元), half up.
+            ("元", "12345678", Ok((123_457, Currency::Cny))),
+            ("元", "12,345,678", Ok((123_457, Currency::Cny))),
+            ("千元", "2500", Ok((25_000, Currency::Cny))),
+            ("万美元", "300", Ok((30_000, Currency::Usd))),
+            ("美元", "3000000", Ok((30_000, Currency::Usd))),
+            // What the cell writes wins over the header.
+            ("亿元", "1.2亿", Ok((1_200_000, Currency::Cny))),
+            ("亿元", "5000万元", Ok((500_000, Currency::Cny))),
+            ("元", "300万美元", Ok((30_000, Currency::Usd))),
+            ("万美元", "5亿", Ok((5_000_000, Currency::Usd))),
+            ("万元", "5000万元人民币", Ok((500_000, Currency::Cny))),
+            ("亿元", "abc", Err("「abc」不是有效的金额（例：5000、5000万元、1.2亿、300万美元）")),
+        ];
+        for (header, cell, expected) in cases {
+            let got = parse_wan_in(cell, unit(header)).map(|w| (w.hundredths, w.currency));
+            assert_eq!(got, expected.map_err(str::to_string), "{header} {cell}");
         }
     }
 

@@ -7,7 +7,7 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use calamine::{Data, DataType, Reader, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{Data, DataRef, DataType, Reader, Xls, XlsError, Xlsx, XlsxError};
 
 /// A column the caller wants, recognised in the header by its label or any synonym.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub struct Table {
     pub columns: Vec<(&'static str, usize)>,
     /// Header cells that matched no field (or a field already matched further left), as written.
     pub ignored_headers: Vec<String>,
+    /// The unit a field's header names in brackets, as written there: 亿元 for 总投资（亿元）,
+    /// 万元 for 金额(单位：万元). Only fields whose header names one.
+    pub units: Vec<(&'static str, String)>,
     pub rows: Vec<Row>,
 }
 
@@ -53,6 +56,11 @@ impl Table {
     /// The 0-based column of a field, `None` when the file has no such column.
     pub fn column(&self, key: &str) -> Option<usize> {
         self.columns.iter().find(|(k, _)| *k == key).map(|(_, col)| *col)
+    }
+
+    /// The unit written in a field's header (see [`Table::units`]).
+    pub fn unit(&self, key: &str) -> Option<&str> {
+        self.units.iter().find(|(k, _)| *k == key).map(|(_, unit)| unit.as_str())
     }
 }
 
@@ -70,6 +78,11 @@ impl Row {
     pub fn get(&self, table: &Table, key: &str) -> &str {
         // Cells are kept for the matched columns only, in the order of `table.columns`.
         table.columns.iter().position(|(k, _)| *k == key).and_then(|i| self.cells.get(i)).map_or("", |cell| cell.trim())
+    }
+
+    /// The trimmed cell texts, one for each of `table.columns` in that order ("" when empty).
+    pub fn into_cells(self) -> Vec<String> {
+        self.cells
     }
 }
 
@@ -208,7 +221,13 @@ fn read_xlsx(bytes: &[u8], fields: &[Field], limits: &Limits) -> Result<Table, T
         let mut grid = Grid::new(limits);
         while let Some(cell) = cells.next_cell().map_err(corrupt)? {
             let (row, col) = cell.get_position();
-            grid.put(row as usize, col as usize, cell_text(&Data::from(cell.get_value().clone())))?;
+            // Text, most cells of a list, is taken as it is; other values as Excel shows them.
+            let text = match cell.get_value() {
+                DataRef::SharedString(text) => text.trim().to_string(),
+                DataRef::String(text) => text.trim().to_string(),
+                value => cell_text(&Data::from(value.clone())),
+            };
+            grid.put(row as usize, col as usize, text)?;
         }
         Ok(grid.into_rows())
     })
@@ -267,34 +286,61 @@ struct SheetRow {
 /// passed: the header lies within the first [`HEADER_SCAN_ROWS`] non-empty rows, so beyond
 /// `max_rows + HEADER_SCAN_ROWS` of them there are more than `max_rows` data rows.
 struct Grid {
-    rows: BTreeMap<usize, Vec<(usize, String)>>,
+    /// Rows in the order first seen, by 0-based row index.
+    rows: Vec<(usize, Vec<(usize, String)>)>,
+    /// Where each row is in `rows`, made only once a cell comes out of row order (files are
+    /// written row by row, so normally the last row is the one written to).
+    index: Option<BTreeMap<usize, usize>>,
     max_rows: usize,
 }
 
 impl Grid {
     fn new(limits: &Limits) -> Self {
-        Grid { rows: BTreeMap::new(), max_rows: limits.max_rows }
+        Grid { rows: Vec::new(), index: None, max_rows: limits.max_rows }
     }
 
-    fn put(&mut self, row: usize, col: usize, text: String) -> Result<(), TableError> {
-        let text = text.trim();
+    fn put(&mut self, row: usize, col: usize, mut text: String) -> Result<(), TableError> {
+        let trimmed = text.trim();
         // Nothing real lies past Excel's last column (XFD); a file claiming otherwise is noise.
-        if text.is_empty() || col >= MAX_COLUMNS {
+        if trimmed.is_empty() || col >= MAX_COLUMNS {
             return Ok(());
         }
-        if !self.rows.contains_key(&row) && self.rows.len() >= self.max_rows.saturating_add(HEADER_SCAN_ROWS) {
+        if trimmed.len() != text.len() {
+            text = trimmed.to_string();
+        }
+        let last = self.rows.last().map(|(r, _)| *r);
+        if self.index.is_none() && last.is_some_and(|last| last > row) {
+            self.index = Some(self.rows.iter().enumerate().map(|(at, (r, _))| (*r, at)).collect());
+        }
+        let at = match &self.index {
+            None => (last == Some(row)).then(|| self.rows.len() - 1),
+            Some(index) => index.get(&row).copied(),
+        };
+        if let Some(at) = at {
+            self.rows[at].1.push((col, text));
+            return Ok(());
+        }
+        if self.rows.len() >= self.max_rows.saturating_add(HEADER_SCAN_ROWS) {
             return Err(TableError::TooManyRows { max: self.max_rows });
         }
-        self.rows.entry(row).or_default().push((col, text.to_string()));
+        if let Some(index) = &mut self.index {
+            index.insert(row, self.rows.len());
+        }
+        self.rows.push((row, vec![(col, text)]));
         Ok(())
     }
 
-    fn into_rows(self) -> Vec<SheetRow> {
+    fn into_rows(mut self) -> Vec<SheetRow> {
+        if self.index.is_some() {
+            self.rows.sort_by_key(|(row, _)| *row);
+        }
         self.rows
             .into_iter()
             .map(|(row, mut cells)| {
-                // Stable, so for a cell written twice the later value ends up last.
-                cells.sort_by_key(|(col, _)| *col);
+                // Stable, so for a cell written twice the earlier value stays first.
+                if !cells.is_sorted_by_key(|(col, _)| *col) {
+                    cells.sort_by_key(|(col, _)| *col);
+                }
                 SheetRow { number: row + 1, cells }
             })
             .collect()
@@ -355,26 +401,41 @@ fn build_table(sheet: String, rows: Vec<SheetRow>, fields: &[Field], limits: &Li
     }
 
     let header_row = rows[header_index].number;
-    let data = &rows[header_index + 1..];
-    if data.len() > limits.max_rows {
+    if rows.len() - header_index - 1 > limits.max_rows {
         return Err(TableError::TooManyRows { max: limits.max_rows });
     }
     // Only the matched columns are kept, however far right they stand: memory follows the data.
-    let data_rows = data
-        .iter()
+    // Each cell's text is moved, not copied; a column's place among the fields is looked up by
+    // its sheet column.
+    let width = header.columns.iter().map(|(_, col)| col + 1).max().unwrap_or(0);
+    let mut place = vec![usize::MAX; width];
+    for (at, (_, col)) in header.columns.iter().enumerate() {
+        place[*col] = at;
+    }
+    let data_rows = rows
+        .into_iter()
+        .skip(header_index + 1)
         .map(|row| {
-            let cells = header.columns.iter().map(|(_, col)| row.cells.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default()).collect();
+            let mut cells = vec![String::new(); header.columns.len()];
+            for (col, text) in row.cells {
+                match place.get(col).and_then(|at| cells.get_mut(*at)) {
+                    // A cell written twice: the first value stays, as Excel shows it.
+                    Some(cell) if cell.is_empty() => *cell = text,
+                    _ => {}
+                }
+            }
             Row { number: row.number, cells }
         })
         .collect();
 
-    Ok(Table { sheet, header_row, columns: header.columns, ignored_headers: header.ignored, rows: data_rows })
+    Ok(Table { sheet, header_row, columns: header.columns, ignored_headers: header.ignored, units: header.units, rows: data_rows })
 }
 
 /// Which fields a row's cells name, and which cells named nothing we know.
 struct HeaderMatch {
     columns: Vec<(&'static str, usize)>,
     ignored: Vec<String>,
+    units: Vec<(&'static str, String)>,
 }
 
 /// Each cell names at most one field and each field is taken by its leftmost column, so a
@@ -383,24 +444,34 @@ fn match_header(row: &SheetRow, fields: &[Field], names: &[Vec<String>]) -> Head
     let mut taken = vec![false; fields.len()];
     let mut columns = Vec::new();
     let mut ignored = Vec::new();
+    let mut units = Vec::new();
     for (col, text) in &row.cells {
-        let name = normalise_header(text);
+        let (name, unit) = split_header(text);
         let field = (0..fields.len()).find(|&i| !taken[i] && !name.is_empty() && names[i].contains(&name));
         match field {
             Some(i) => {
                 taken[i] = true;
                 columns.push((fields[i].key, *col));
+                if let Some(unit) = unit {
+                    units.push((fields[i].key, unit));
+                }
             }
             None => ignored.push(text.clone()),
         }
     }
-    HeaderMatch { columns, ignored }
+    HeaderMatch { columns, ignored, units }
 }
 
 /// A header as compared, so that "投资额（万元）", "*投资额" and "投资额 (万元)" are one name: no
 /// spaces or line breaks, full-width forms made plain, ASCII in lower case, and without required
 /// marks (*), trailing colons or a trailing unit in brackets.
 fn normalise_header(text: &str) -> String {
+    split_header(text).0
+}
+
+/// The name a header is compared by (see `normalise_header`) and the amount unit it names in a
+/// bracket, if any: "总投资（亿元）" → ("总投资", 亿元), "金额(单位：万元)(含税)" → ("金额", 万元).
+fn split_header(text: &str) -> (String, Option<String>) {
     let mut name: String = text
         .chars()
         .filter_map(|c| match c {
@@ -413,13 +484,28 @@ fn normalise_header(text: &str) -> String {
         })
         .map(|c| c.to_ascii_lowercase())
         .collect();
+    let mut unit = None;
     loop {
-        let stripped = without_bracket_suffix(name.trim_matches(['*', ':']));
+        let trimmed = name.trim_matches(['*', ':']);
+        let stripped = without_bracket_suffix(trimmed);
         if stripped.len() == name.len() {
-            return name;
+            return (name, unit);
+        }
+        // The bracket nearest the name wins: 金额(万元)(含税) is in 万元.
+        let bracket = &trimmed[stripped.len()..];
+        if let Some(found) = bracket.get(1..bracket.len().saturating_sub(1)).and_then(unit_in) {
+            unit = Some(found);
         }
         name = stripped.to_string();
     }
+}
+
+/// The text in a header's bracket when it names an amount unit (元, 万元, 亿元, 万美元, 单位:万元…):
+/// made only of magnitudes and currency words, ending in 元 or 币. What it means is the caller's.
+fn unit_in(bracket: &str) -> Option<String> {
+    let unit = bracket.strip_prefix("单位").unwrap_or(bracket).trim_start_matches(':');
+    let words_of_units = unit.chars().all(|c| "千百万亿元人民币美港欧日".contains(c));
+    (words_of_units && (unit.ends_with('元') || unit.ends_with('币'))).then(|| unit.to_string())
 }
 
 /// "投资额(万元)" → "投资额"; a name that is only a bracket stays as it is.
@@ -782,6 +868,53 @@ mod tests {
         for (raw, expected) in cases {
             assert_eq!(normalise_header(raw), expected, "{raw}");
         }
+    }
+
+    #[test]
+    fn units_in_headers_table() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("总投资（亿元）", "总投资", Some("亿元")),
+            ("总投资(亿元)", "总投资", Some("亿元")),
+            ("注册资本(万元)", "注册资本", Some("万元")),
+            ("投资额（元）", "投资额", Some("元")),
+            ("金额（千元）", "金额", Some("千元")),
+            ("注册资本（万美元）", "注册资本", Some("万美元")),
+            ("注册资本【万元人民币】", "注册资本", Some("万元人民币")),
+            ("总投资（单位：万元）", "总投资", Some("万元")),
+            ("总投资\n（ 亿元 ）*", "总投资", Some("亿元")),
+            ("金额(万元)(含税)", "金额", Some("万元")),
+            ("金额(含税)(万元)", "金额", Some("万元")),
+            ("注册资本（人民币）", "注册资本", Some("人民币")),
+            ("企业名称（必填）", "企业名称", None),
+            ("总投资", "总投资", None),
+            ("(万元)", "(万元)", None),
+        ];
+        for (header, name, unit) in cases {
+            assert_eq!(split_header(header), (name.to_string(), unit.map(str::to_string)), "{header}");
+        }
+        // The unit goes with the matched field; its cells stay as written.
+        let table = read("企业名称,统一社会信用代码,总投资（亿元）\n甲,X,5\n".as_bytes()).unwrap();
+        assert_eq!(table.unit("investment"), Some("亿元"));
+        assert_eq!(table.unit("name"), None);
+        assert_eq!(values(&table, &["investment"]), vec![(2, vec!["5"])]);
+    }
+
+    #[test]
+    fn cells_out_of_row_order() {
+        // A sheet whose cells come column by column reads the same as one written row by row.
+        let mut grid = Grid::new(&Limits::default());
+        for (row, col, text) in [(0, 0, "企业名称"), (1, 0, "甲"), (2, 0, "乙"), (0, 1, "统一社会信用代码"), (1, 1, "X"), (2, 1, " Y ")] {
+            grid.put(row, col, text.to_string()).unwrap();
+        }
+        let rows = grid.into_rows();
+        let cells: Vec<(usize, Vec<(usize, &str)>)> = rows.iter().map(|r| (r.number, r.cells.iter().map(|(c, t)| (*c, t.as_str())).collect())).collect();
+        assert_eq!(cells, vec![(1, vec![(0, "企业名称"), (1, "统一社会信用代码")]), (2, vec![(0, "甲"), (1, "X")]), (3, vec![(0, "乙"), (1, "Y")])]);
+        // Out of order, the row limit still counts rows, not visits.
+        let mut grid = Grid::new(&Limits { max_bytes: 1024, max_rows: 1 });
+        for (row, col) in [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2)] {
+            grid.put(row, col, "x".into()).unwrap();
+        }
+        assert_eq!(grid.into_rows().len(), 2);
     }
 
     #[test]

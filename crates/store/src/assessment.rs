@@ -3,6 +3,7 @@
 //! freezes published runs. A correction is a new version; a published run is never edited.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -15,7 +16,7 @@ use domain::target::Tag;
 use domain::UnitKind;
 
 use crate::audit::{self, Event};
-use crate::entities::{assessment_run, assessment_scheme, credit_share, follow_up, funds_report, project, quota, request, unit, verification};
+use crate::entities::{assessment_run, assessment_scheme, credit_share, event, follow_up, funds_report, project, quota, request, unit, verification};
 use crate::{Result, Store, StoreError, Who};
 
 /// The most records listed behind one indicator of one unit in a frozen run; the score always
@@ -412,17 +413,18 @@ impl Store {
         for (unit_id, n) in targets {
             add(&mut facts, &[(unit_id, 100)], Metric::TargetsContacted, 0, &format!("{period} 对接目标企业 {n} 家"), n * 100);
         }
-        let events: Vec<(i64, i64)> = in_period()
-            .select_only()
-            .column(follow_up::Column::UnitId)
-            .column_as(follow_up::Column::Id.count(), "n")
-            .filter(follow_up::Column::Kind.eq(domain::target::FollowUpKind::Event.code()))
-            .group_by(follow_up::Column::UnitId)
-            .into_tuple()
+        // Promotion events the unit organised and held in the period, one record each.
+        let held = event::Entity::find()
+            .filter(event::Column::Status.eq(domain::event::EventStatus::Held.code()))
+            .filter(event::Column::StartOn.gte(start))
+            .filter(event::Column::StartOn.lte(cutoff))
+            .filter(event::Column::OrganizerUnitId.is_in(ids.clone()))
+            .order_by_asc(event::Column::StartOn)
             .all(&self.db)
             .await?;
-        for (unit_id, n) in events {
-            add(&mut facts, &[(unit_id, 100)], Metric::Events, 0, &format!("{period} 招商活动记录 {n} 条"), n * 100);
+        for e in held {
+            let kind = domain::event::EventKind::parse(&e.kind).map_or("活动", |k| k.label());
+            add(&mut facts, &[(e.organizer_unit_id, 100)], Metric::Events, e.id, &format!("{}（{kind}，{} {}）", e.name, e.start_on, e.city), 100);
         }
         Ok(facts.into_values().collect())
     }
@@ -491,25 +493,7 @@ impl Store {
 
     /// Published runs, newest first; `scheme_id` narrows to one scheme.
     pub async fn runs(&self, scheme_id: Option<i64>) -> Result<Vec<assessment_run::Model>> {
-        let mut q = assessment_run::Entity::find()
-            .select_only()
-            .columns([
-                assessment_run::Column::Id,
-                assessment_run::Column::SchemeId,
-                assessment_run::Column::Year,
-                assessment_run::Column::Month,
-                assessment_run::Column::Cutoff,
-                assessment_run::Column::Version,
-                assessment_run::Column::Status,
-                assessment_run::Column::Correction,
-                assessment_run::Column::PublishedBy,
-                assessment_run::Column::PublishedAt,
-            ])
-            .column_as(Expr::value(""), "scheme_body")
-            .column_as(Expr::value(""), "results")
-            .order_by_desc(assessment_run::Column::Year)
-            .order_by_desc(assessment_run::Column::Month)
-            .order_by_desc(assessment_run::Column::Version);
+        let mut q = light_runs().order_by_desc(assessment_run::Column::Year).order_by_desc(assessment_run::Column::Month).order_by_desc(assessment_run::Column::Version);
         if let Some(s) = scheme_id {
             q = q.filter(assessment_run::Column::SchemeId.eq(s));
         }
@@ -518,36 +502,35 @@ impl Store {
 
     /// A frozen run with its scores, exactly as published.
     pub async fn run(&self, id: i64) -> Result<RunView> {
-        let run = assessment_run::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这次考核结果".into()))?;
-        frozen(run)
+        let run = light_runs().filter(assessment_run::Column::Id.eq(id)).into_model::<assessment_run::Model>().one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这次考核结果".into()))?;
+        self.frozen(run).await
     }
 
     /// The run in force for a scheme and month: the latest published version.
     pub async fn published_run(&self, scheme_id: i64, year: i32, month: u32) -> Result<Option<RunView>> {
-        let run = assessment_run::Entity::find()
+        let run = light_runs()
             .filter(assessment_run::Column::SchemeId.eq(scheme_id))
             .filter(assessment_run::Column::Year.eq(year))
             .filter(assessment_run::Column::Month.eq(i32::try_from(month).unwrap_or(0)))
             .filter(assessment_run::Column::Status.eq("published"))
+            .into_model::<assessment_run::Model>()
             .one(&self.db)
             .await?;
-        run.map(frozen).transpose()
+        match run {
+            Some(r) => Ok(Some(self.frozen(r).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Each published month of the year for one unit: (month, total, rank, units ranked).
     pub async fn unit_history(&self, scheme_id: i64, year: i32, unit_id: i64) -> Result<Vec<(u32, i64, u32, usize)>> {
-        let runs = assessment_run::Entity::find()
-            .filter(assessment_run::Column::SchemeId.eq(scheme_id))
-            .filter(assessment_run::Column::Year.eq(year))
-            .filter(assessment_run::Column::Status.eq("published"))
-            .order_by_asc(assessment_run::Column::Month)
-            .all(&self.db)
-            .await?;
+        let mut runs: Vec<assessment_run::Model> = self.runs(Some(scheme_id)).await?.into_iter().filter(|r| r.year == year && r.status == "published").collect();
+        runs.sort_by_key(|r| r.month);
         let mut out = Vec::new();
         for r in runs {
-            let view = frozen(r)?;
-            if let Some(s) = view.scores.iter().find(|s| s.unit_id == unit_id) {
-                out.push((view.month, s.total, s.rank, view.scores.len()));
+            let (_, scores) = self.scores_of(&r).await?;
+            if let Some(s) = scores.iter().find(|s| s.unit_id == unit_id) {
+                out.push((u32::try_from(r.month).unwrap_or(1), s.total, s.rank, scores.len()));
             }
         }
         Ok(out)
@@ -590,14 +573,74 @@ impl Store {
     }
 }
 
+/// Runs without their two large texts (the scheme as published and the scores), which
+/// `scores_of` reads once and keeps parsed.
+fn light_runs() -> sea_orm::Select<assessment_run::Entity> {
+    assessment_run::Entity::find()
+        .select_only()
+        .columns([
+            assessment_run::Column::Id,
+            assessment_run::Column::SchemeId,
+            assessment_run::Column::Year,
+            assessment_run::Column::Month,
+            assessment_run::Column::Cutoff,
+            assessment_run::Column::Version,
+            assessment_run::Column::Status,
+            assessment_run::Column::Correction,
+            assessment_run::Column::PublishedBy,
+            assessment_run::Column::PublishedAt,
+        ])
+        .column_as(Expr::value(""), "scheme_body")
+        .column_as(Expr::value(""), "results")
+}
+
 fn parse_scheme(body: &str) -> Result<Scheme> {
     let scheme: Scheme = toml::from_str(body).map_err(|e| StoreError::Invalid(format!("方案格式有误：{}", e.message())))?;
     scheme.check().map_err(StoreError::Invalid)?;
     Ok(scheme)
 }
 
-fn frozen(run: assessment_run::Model) -> Result<RunView> {
-    let scheme = parse_scheme(&run.scheme_body)?;
-    let scores: Vec<UnitScore> = serde_json::from_str(&run.results).map_err(|e| StoreError::Invalid(format!("考核结果无法读取：{e}")))?;
-    Ok(RunView { scheme, year: run.year, month: u32::try_from(run.month).unwrap_or(1), cutoff: run.cutoff, scores, run: Some(run) })
+/// Parsed scores of published runs by run id. Results are frozen, so an entry never goes stale;
+/// the run's status (superseded or not) is always read fresh from its row.
+#[derive(Debug, Default, Clone)]
+pub struct ScoresCache(Arc<Mutex<HashMap<i64, (Arc<Scheme>, Arc<Vec<UnitScore>>)>>>);
+
+/// Runs kept parsed; a year of months for a few schemes.
+const SCORES_CACHED: usize = 64;
+
+impl Store {
+    /// A run's scheme and scores, parsed once; `run` may come without its texts when cached.
+    async fn scores_of(&self, run: &assessment_run::Model) -> Result<(Arc<Scheme>, Arc<Vec<UnitScore>>)> {
+        if let Some(hit) = self.frozen_scores.0.lock().ok().and_then(|m| m.get(&run.id).cloned()) {
+            return Ok(hit);
+        }
+        let full = if run.results.is_empty() { assessment_run::Entity::find_by_id(run.id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这次考核结果".into()))? } else { run.clone() };
+        self.frozen_parts(&full)
+    }
+
+    fn frozen_parts(&self, run: &assessment_run::Model) -> Result<(Arc<Scheme>, Arc<Vec<UnitScore>>)> {
+        let cached = self.frozen_scores.0.lock().ok().and_then(|m| m.get(&run.id).cloned());
+        Ok(match cached {
+            Some(hit) => hit,
+            None => {
+                let scheme = Arc::new(parse_scheme(&run.scheme_body)?);
+                let scores: Arc<Vec<UnitScore>> = Arc::new(serde_json::from_str(&run.results).map_err(|e| StoreError::Invalid(format!("考核结果无法读取：{e}")))?);
+                if let Ok(mut map) = self.frozen_scores.0.lock() {
+                    if map.len() >= SCORES_CACHED {
+                        map.clear();
+                    }
+                    map.insert(run.id, (scheme.clone(), scores.clone()));
+                }
+                (scheme, scores)
+            }
+        })
+    }
+
+    async fn frozen(&self, mut run: assessment_run::Model) -> Result<RunView> {
+        let (scheme, scores) = self.scores_of(&run).await?;
+        // The page needs the row, not its two large texts again.
+        run.results.clear();
+        run.scheme_body.clear();
+        Ok(RunView { scheme: (*scheme).clone(), year: run.year, month: u32::try_from(run.month).unwrap_or(1), cutoff: run.cutoff, scores: (*scores).clone(), run: Some(run) })
+    }
 }

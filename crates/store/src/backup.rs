@@ -65,6 +65,9 @@ macro_rules! each_table {
         { use service_member as $entity; $body }
         { use request as $entity; $body }
         { use policy_item as $entity; $body }
+        { use event as $entity; $body }
+        { use event_participant as $entity; $body }
+        { use event_project as $entity; $body }
         { use follow_up as $entity; $body }
         { use attachment as $entity; $body }
         { use import as $entity; $body }
@@ -77,17 +80,21 @@ macro_rules! each_table {
         { use assessment_run as $entity; $body }
         { use dispatch_note as $entity; $body }
         { use dispatch_report as $entity; $body }
+        { use notification as $entity; $body }
+        { use notify_channel as $entity; $body }
+        { use delivery as $entity; $body }
         { use audit_event as $entity; $body }
         { use audit_head as $entity; $body }
     }};
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 35] = [
+const TABLES: [&str; 41] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
     "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
-    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "follow_ups", "attachments", "imports", "import_changes", "saved_views",
+    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "events", "event_participants", "event_projects", "follow_ups", "attachments", "imports", "import_changes", "saved_views",
     "quotas", "task_lists", "task_items", "assessment_schemes", "assessment_runs", "dispatch_notes", "dispatch_reports",
+    "notifications", "notify_channels", "deliveries",
     "audit_events", "audit_head",
 ];
 

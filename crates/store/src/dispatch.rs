@@ -384,7 +384,7 @@ impl Store {
         self.agenda_items(q.all(&self.db).await?).await
     }
 
-    async fn agenda_items(&self, rows: Vec<request::Model>) -> Result<Vec<AgendaItem>> {
+    pub(crate) async fn agenda_items(&self, rows: Vec<request::Model>) -> Result<Vec<AgendaItem>> {
         let today = Utc::now().date_naive();
         let unit_names: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
         let ent_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();

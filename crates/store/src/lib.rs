@@ -6,12 +6,15 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod chains;
+pub mod cockpit;
 pub mod dispatch;
 pub mod enterprises;
+pub mod events;
 pub mod follow_ups;
 pub mod imports;
 pub mod entities;
 mod migration;
+pub mod notifications;
 pub mod passwords;
 pub mod profile;
 pub mod projects;
@@ -77,6 +80,8 @@ impl Who {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub db: DatabaseConnection,
+    /// Scores of published assessment runs, parsed once: a run's results never change.
+    pub(crate) frozen_scores: assessment::ScoresCache,
 }
 
 impl Store {
@@ -104,7 +109,7 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
             });
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
-        Ok(Store { db })
+        Ok(Store { db, frozen_scores: Default::default() })
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -9,8 +9,8 @@ use store::{StoreError, Who};
 
 const PROFILE: &str = include_str!("../../../profiles/hanzhong.toml");
 
-fn row(number: usize, cells: &[(&str, &str)]) -> ImportRow {
-    ImportRow { number, values: cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+fn row(number: usize, cells: &[(&'static str, &str)]) -> ImportRow {
+    ImportRow::new(number, cells.iter().map(|(k, v)| (*k, v.to_string())))
 }
 
 fn file(name: &str) -> ImportFile {
@@ -174,4 +174,26 @@ async fn targets_projects_and_funds_import_within_the_unit() {
     let funds = vec![row(2, &[("code", &p.code), ("month", "2026-10"), ("amount", "3000")])];
     let (outcome, _) = store.run_import(&who, ImportKind::Funds, &file("资金.xlsx"), &funds, &scope, false, None).await.unwrap();
     assert_eq!(outcome.errors[0].message, "项目签约后才能填报到位资金");
+}
+
+#[tokio::test]
+async fn a_long_company_list_goes_in_by_the_thousand_and_is_undone_whole() {
+    let (db, scope, who) = setup().await;
+    let store = &db.store;
+    let before = store.count_enterprises().await.unwrap();
+    // More than two statements' worth, each with a public phone (a contact of the unit).
+    let names: Vec<String> = (0..2500).map(|n| format!("汉中第{n}号制造有限公司")).collect();
+    let rows: Vec<ImportRow> = names.iter().enumerate().map(|(n, name)| row(n + 2, &[("name", name), ("phone", "0916-2626262"), ("capital", "300")])).collect();
+    let (outcome, id) = store.run_import(&who, ImportKind::Enterprises, &file("长名单.xlsx"), &rows, &scope, false, None).await.unwrap();
+    assert_eq!((outcome.inserted, outcome.rejected), (2500, 0), "{:?}", outcome.errors);
+    assert_eq!(outcome.plan.len(), store::imports::PLAN_ROWS, "the plan lists the first rows only");
+    assert_eq!((outcome.plan[0].row, outcome.plan[0].name.as_str(), outcome.plan[0].action), (2, "汉中第0号制造有限公司", store::imports::Action::Insert));
+    assert_eq!(store.count_enterprises().await.unwrap(), before + 2500);
+    let last = store.find_enterprises("汉中第2499号制造", domain::access::Visibility::All, 5).await.unwrap().remove(0);
+    assert_eq!(last.capital_wan, Some(30_000));
+    let (contacts, _) = store.contacts_of(last.id, domain::access::Visibility::All).await.unwrap();
+    assert_eq!(contacts[0].phone, "0916-2626262");
+
+    store.undo_import(&who, id).await.unwrap();
+    assert_eq!(store.count_enterprises().await.unwrap(), before, "every company the import made is gone, with its contact");
 }

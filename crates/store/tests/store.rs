@@ -81,19 +81,33 @@ async fn with_data(store: &Store) {
     let later = store.create_project(&who(), &input(chenggu.id), today, None).await.unwrap();
     assert_eq!(later.duplicate, "pending");
     store.decide_duplicate(&who(), later.id, later.version, &store::projects::DuplicateDecision::Share(vec![(unit.id, 70), (chenggu.id, 30)])).await.unwrap();
+    // An event with a participant and a lead tied to it.
+    let event = store::events::EventInput { kind: domain::event::EventKind::Promotion, name: "深圳电子信息产业推介会".into(), city: "深圳".into(), venue: String::new(), start_on: today, end_on: today, organizer_unit_id: unit.id, status: domain::event::EventStatus::Planned, summary: String::new() };
+    let event = store.create_event(&who(), &event).await.unwrap();
+    store.add_participant(&who(), event.id, second.id, None, "参会").await.unwrap();
+    store.link_project(&who(), event.id, later.id, domain::event::Relation::Lead).await.unwrap();
+    // A unit's DingTalk robot with its secret, a person's e-mail, and a reminder to both.
+    use store::notifications::{ChannelInput, ChannelOwner};
+    let now = chrono::Utc::now();
+    let robot = ChannelInput { kind: domain::notify::ChannelKind::Dingtalk, name: "南郑区招商群".into(), address: "https://oapi.dingtalk.com/robot/send?access_token=abc123".into(), secret: "SEC0123456789abcdef".into(), rules: vec![], enabled: true };
+    store.add_channel(&who(), ChannelOwner::Unit(unit.id), &robot, now).await.unwrap();
+    let mail = ChannelInput { kind: domain::notify::ChannelKind::Email, name: "邮箱".into(), address: "zhang@nanzheng.gov.cn".into(), secret: String::new(), rules: vec![domain::notify::Rule::Digest], enabled: true };
+    store.add_channel(&who(), ChannelOwner::User(officer.id), &mail, now).await.unwrap();
+    let reminder = domain::notify::Reminder { rule: domain::notify::Rule::Digest, key: "digest:user:1:2026-11-27".into(), title: "今日待办".into(), body: "下一步：今天到期 1 条".into(), link: "/".into(), recipients: vec![officer.id], units: vec![unit.id] };
+    assert_eq!(store.enqueue(&[reminder], now).await.unwrap(), (1, 2));
 }
 
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
     // Down and up again: every migration is reversible.
     use sea_orm_migration::MigratorTrait;
     store::Migrator::down(&db.store.db, None).await.unwrap();
-    assert_eq!(db.store.pending_migrations().await.unwrap(), 6);
+    assert_eq!(db.store.pending_migrations().await.unwrap(), 10);
     db.store.migrate().await.unwrap();
     with_data(&db.store).await;
 }

@@ -49,6 +49,8 @@ pub struct CurrentUser {
     pub ip: String,
     /// Whether the password must be changed before anything else.
     pub must_change_password: bool,
+    /// Unread notifications (the bell in the top bar); counted for pages only.
+    pub unread: u64,
 }
 
 impl CurrentUser {
@@ -218,6 +220,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
 
     let who = current.as_ref().map(CurrentUser::who);
+    if let Some(user) = current.as_mut().filter(|_| req.method() == Method::GET && !is_public(&path) && !path.starts_with("/api/")) {
+        // One indexed COUNT per page view (not for assets, probes or the API).
+        user.unread = state.store.unread_count(user.user.id).await.unwrap_or(0);
+    }
     if let Some(user) = current {
         req.extensions_mut().insert(user);
     }
@@ -265,6 +271,7 @@ async fn load_user(state: &AppState, token: &str, ip: &str) -> Result<Option<Cur
         csrf: session.csrf_token,
         ip: ip.to_string(),
         must_change_password,
+        unread: 0,
         user,
         unit,
     }))

@@ -16,6 +16,9 @@ pub struct Config {
     pub audit: AuditConfig,
     pub ops: OpsConfig,
     pub log: LogConfig,
+    pub import: ImportConfig,
+    pub notifications: NotificationsConfig,
+    pub smtp: SmtpConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +76,88 @@ pub struct LogConfig {
     pub filter: String,
 }
 
+/// What one import may take, on the pages and on the command line alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Largest file, in MB.
+    pub max_file_mb: u64,
+    /// Most data rows (titles, the header and blank rows not counted).
+    pub max_rows: u64,
+}
+
+impl ImportConfig {
+    pub fn max_bytes(&self) -> usize {
+        usize::try_from(self.max_file_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
+
+    pub fn max_rows(&self) -> usize {
+        usize::try_from(self.max_rows).unwrap_or(usize::MAX)
+    }
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        ImportConfig { max_file_mb: 50, max_rows: 200_000 }
+    }
+}
+
+/// The reminder worker: working out the rules and sending through the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// Whether this instance works out reminders and sends them (any number of instances may).
+    pub worker: bool,
+    /// Seconds between looks at the outbox.
+    pub tick_seconds: u64,
+    /// Minutes between workings-out of the reminder rules.
+    pub evaluate_minutes: u64,
+    /// Seconds one webhook call or e-mail may take.
+    pub timeout_seconds: u64,
+    /// Messages per minute to one robot (WeCom and DingTalk accept 20).
+    pub per_channel_per_minute: u64,
+}
+
+/// The mail server for e-mail reminders; empty `host`: no e-mail.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// The sender, e.g. 招商提醒 <zs@example.gov.cn>.
+    pub from: String,
+    pub username: String,
+    pub password: String,
+    /// STARTTLS required (true), or plain SMTP to a relay on the local network (false).
+    pub starttls: bool,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    /// Never the password, should a config ever be logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("username", &self.username)
+            .field("password", &if self.password.is_empty() { "" } else { "***" })
+            .field("starttls", &self.starttls)
+            .finish()
+    }
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        NotificationsConfig { worker: true, tick_seconds: 30, evaluate_minutes: 10, timeout_seconds: 10, per_channel_per_minute: 15 }
+    }
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig { host: String::new(), port: 587, from: String::new(), username: String::new(), password: String::new(), starttls: true }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -83,6 +168,9 @@ impl Default for Config {
             audit: AuditConfig::default(),
             ops: OpsConfig::default(),
             log: LogConfig::default(),
+            import: ImportConfig::default(),
+            notifications: NotificationsConfig::default(),
+            smtp: SmtpConfig::default(),
         }
     }
 }
@@ -202,8 +290,18 @@ impl Config {
         if self.password.min_length < 8 {
             return bad("password.min_length 不能少于 8");
         }
+        if self.import.max_file_mb < 1 || self.import.max_rows < 1 {
+            return bad("import.max_file_mb 和 import.max_rows 必须大于 0");
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format 只能是 text 或 json");
+        }
+        let n = &self.notifications;
+        if n.tick_seconds < 1 || n.evaluate_minutes < 1 || n.timeout_seconds < 1 || n.per_channel_per_minute < 1 {
+            return bad("notifications 的时间间隔、超时和每分钟条数都必须大于 0");
+        }
+        if !self.smtp.host.is_empty() && self.smtp.from.is_empty() {
+            return bad("设置了 smtp.host 时也要设置 smtp.from（发件人地址）");
         }
         Ok(())
     }
@@ -278,6 +376,24 @@ mod tests {
         assert_eq!(err, ConfigError::UnknownEnv("ZS__SERVER__PORT".into()));
         let err = Config::load(None, env(&[("ZS__SECURITY__LOCKOUT_MINUTES", "half an hour")])).unwrap_err();
         assert!(matches!(err, ConfigError::EnvValue { .. }), "{err}");
+    }
+
+    #[test]
+    fn smtp_from_the_environment_and_never_its_password_in_logs() {
+        let config = Config::load(None, env(&[("ZS__SMTP__HOST", "smtp.example.gov.cn"), ("ZS__SMTP__FROM", "zs@example.gov.cn"), ("ZS__SMTP__PASSWORD", "s3cret"), ("ZS__SMTP__STARTTLS", "false"), ("ZS__SMTP__PORT", "25"), ("ZS__NOTIFICATIONS__WORKER", "false")])).unwrap();
+        assert_eq!((config.smtp.host.as_str(), config.smtp.port, config.smtp.starttls, config.notifications.worker), ("smtp.example.gov.cn", 25, false, false));
+        assert!(!format!("{config:?}").contains("s3cret"));
+        let err = Config::load(None, env(&[("ZS__SMTP__HOST", "smtp.example.gov.cn")])).unwrap_err();
+        assert!(err.to_string().contains("smtp.from"), "{err}");
+    }
+
+    #[test]
+    fn import_limits_are_settings() {
+        let defaults = Config::load(None, env(&[])).unwrap();
+        assert_eq!((defaults.import.max_bytes(), defaults.import.max_rows()), (50 * 1024 * 1024, 200_000));
+        let lowered = Config::load(None, env(&[("ZS__IMPORT__MAX_FILE_MB", "5"), ("ZS__IMPORT__MAX_ROWS", "1000")])).unwrap();
+        assert_eq!((lowered.import.max_bytes(), lowered.import.max_rows()), (5 * 1024 * 1024, 1000));
+        assert!(Config::load(None, env(&[("ZS__IMPORT__MAX_ROWS", "0")])).is_err());
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! security headers, metrics) and askama pages. Knows HTTP, not SQL.
 
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod error;
 pub mod forms;
 mod headers;
 pub mod metrics;
+pub mod notify;
 pub mod routes;
 pub mod views;
 
@@ -30,6 +32,8 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     /// Whether the database holds generated demo data (shown on every page).
     pub demo: bool,
+    /// The cockpit's figures per scope, at most a minute old.
+    pub cockpit: routes::cockpit::CockpitCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -41,7 +45,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config, demo: bool) -> AppState {
-        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo }))
+        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, cockpit: Default::default() }))
     }
 }
 
@@ -75,6 +79,8 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish (up to the grace period).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let jobs = tokio::spawn(background_jobs(self.state.clone()));
+        // Reminders: worked out and sent beside the server, never on a request.
+        let reminders = tokio::spawn(notify::run(self.state.clone()));
         let grace = self.grace;
         let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal());
@@ -88,6 +94,7 @@ impl Application {
             }
         };
         jobs.abort();
+        reminders.abort();
         outcome
     }
 }

@@ -34,6 +34,8 @@ pub struct Page {
     pub unit_id: i64,
     pub nav: Vec<NavItem>,
     pub flash: Option<String>,
+    /// Unread notifications, for the bell.
+    pub unread: u64,
 }
 
 impl Page {
@@ -48,6 +50,7 @@ impl Page {
             unit_id: user.unit.id,
             nav: navigation(user),
             flash: None,
+            unread: user.unread,
         }
     }
 
@@ -96,6 +99,10 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "undone" => "已撤销这次导入",
         "published" => "已发布，结果已冻结",
         "frozen" => "本周调度报告已汇总定稿",
+        "read_all" => "通知已全部标为已读",
+        "channel_deleted" => "通知渠道已删除",
+        "test_queued" => "测试消息已排队发送，约一分钟内送达；没收到请看渠道下方的错误说明",
+        "retry_queued" => "已安排立即重试",
         _ => return None,
     })
 }
@@ -107,19 +114,26 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     let sees_all = admin || bureau || user.has(Role::Leader);
     let writes = !user.has(Role::Leader) && !user.has(Role::Viewer) || admin || bureau;
     let item = |key, href, label, glyph, group| NavItem { key, href, label, glyph, group, starts_group: false };
-    let mut nav = vec![
-        item("home", "/", "首页", "首", "工作台"),
-        item("targets", "/targets", "目标企业", "标", "工作台"),
-    ];
+    let leader = user.has(Role::Leader);
+    let mut nav = vec![item("home", "/", "首页", "首", "工作台")];
+    // A leader's phone opens on the cockpit: it comes second, in the bottom bar.
+    if leader {
+        nav.push(item("cockpit", "/cockpit", "驾驶舱", "舱", "工作台"));
+    }
+    nav.push(item("targets", "/targets", "目标企业", "标", "工作台"));
     if writes {
         nav.push(item("followup", "/followups/new", "记一笔", "记", "工作台"));
     }
     nav.push(item("projects", "/projects", "项目库", "项", "工作台"));
+    nav.push(item("events", "/events", "招商活动", "活", "工作台"));
     nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
     nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));
     if sees_all {
         nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
+    }
+    if !leader {
+        nav.push(item("cockpit", "/cockpit", "驾驶舱", "舱", "调度考核"));
     }
     nav.push(item("dispatch", "/dispatch", "周调度", "调", "调度考核"));
     nav.push(item("assessment", "/assessment", "考核", "考", "调度考核"));

@@ -228,6 +228,7 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
                 enterprise_id: t.enterprise_id,
                 target_id: Some(t.id),
                 project_id: None,
+                event_id: None,
                 unit_id: t.owner_unit_id,
                 user_id: author,
                 happened_on,

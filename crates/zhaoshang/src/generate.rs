@@ -151,9 +151,101 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);
     crate::projects_gen::story(&mut data, &units, &users, &links);
     let companies = store.load_generated(&who, data).await?;
+    events(store, &who).await?;
     dispatch(store, &who).await?;
     assessment(store, &who).await?;
     Ok(Report { units: units.len(), users: n, companies })
+}
+
+/// About eight promotion events over the year, organised by the bureau and the offices, with the
+/// companies that came and existing projects tied to them (leads made there, projects signed
+/// there), so the effect funnel shows real numbers from the start.
+async fn events(store: &Store, who: &Who) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use domain::event::{EventKind, EventStatus, Relation};
+    use domain::project::Stage;
+    let today = chrono::Utc::now().date_naive();
+    let year = today.year();
+    let jan1 = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let units = store.units().await?;
+    let unit_of = |code: &str| units.iter().find(|u| u.code == code).map(|u| u.id);
+    let (rows, _) = store
+        .list_projects(domain::access::Visibility::All, &store::projects::ProjectFilter { per_page: 1000, sort: store::projects::ProjectSort::Amount, ..Default::default() }, true)
+        .await?;
+    let stage = |r: &store::projects::ProjectRow| Stage::parse(&r.project.stage).unwrap_or(Stage::Lead);
+    let mut used = std::collections::HashSet::new();
+    let mut investors = store.enterprises_after(0, 200).await?.into_iter().map(|e| e.id).collect::<Vec<_>>().into_iter().cycle().step_by(7);
+    /// One event of the demo year: `ago` days back (negative: ahead), lasting `days`, with so many
+    /// leads made there and projects signed there.
+    struct Plan {
+        kind: EventKind,
+        name: String,
+        city: &'static str,
+        venue: &'static str,
+        ago: i64,
+        days: i64,
+        organiser: &'static str,
+        leads: usize,
+        signed_here: usize,
+        summary: &'static str,
+    }
+    let plan = |kind, name: String, city, venue, ago, days, organiser, leads, signed_here, summary| Plan { kind, name, city, venue, ago, days, organiser, leads, signed_here, summary };
+    let plans = [
+        plan(EventKind::Signing, format!("{year}丝博会汉中签约活动"), "西安", "西安国际会展中心", 150, 1, "610700", 0, 5, "市政府主要领导出席，集中签约重点项目。"),
+        plan(EventKind::Promotion, "深圳电子信息产业推介会".into(), "深圳", "深圳会展中心", 120, 1, "sz", 4, 0, "推介汉中电子元器件和传感器产业园，40 余家企业参会。"),
+        plan(EventKind::Roadshow, "上海航空装备路演".into(), "上海", "虹桥商务区", 95, 2, "sh", 3, 1, "面向机载设备和航空零部件企业路演，现场签约 1 个项目。"),
+        plan(EventKind::Week, format!("{year}汉中招商周"), "汉中", "汉中市会议中心", 70, 5, "610700", 3, 2, "集中推介六大园区，组织客商实地考察。"),
+        plan(EventKind::Forum, "长三角汉商恳谈会".into(), "上海", "汉中商会", 45, 1, "sh", 2, 0, "在沪汉中籍企业家座谈，征集回乡投资意向。"),
+        plan(EventKind::Expo, "中国国际装备制造业博览会汉中展区".into(), "沈阳", "沈阳国际展览中心", 30, 4, "bj", 2, 0, "展示汉中装备制造产业链，收集客商名片 60 余张。"),
+        plan(EventKind::Promotion, "成渝地区新材料产业推介会".into(), "成都", "成都世纪城国际会议中心", 12, 1, "cd", 1, 0, "推介钢铁和有色金属精深加工项目。"),
+        plan(EventKind::Promotion, "粤港澳大湾区招商推介会".into(), "广州", "", -20, 1, "sz", 0, 0, "筹备中：拟邀请 30 家重点目标企业。"),
+    ];
+    for Plan { kind, name, city, venue, ago, days, organiser, leads, signed_here, summary } in plans {
+        let Some(organizer_unit_id) = unit_of(organiser) else { continue };
+        let start_on = (today - chrono::Duration::days(ago)).max(jan1);
+        let end_on = start_on + chrono::Duration::days(days - 1);
+        let status = if end_on < today { EventStatus::Held } else { EventStatus::Planned };
+        let input = store::events::EventInput { kind, name, city: city.into(), venue: venue.into(), start_on, end_on, organizer_unit_id, status, summary: summary.into() };
+        let event = store.create_event(who, &input).await?;
+        if status == EventStatus::Planned {
+            continue;
+        }
+        // Leads: projects brought in by the organiser (or any, for the bureau), most through events.
+        let own = |r: &&store::projects::ProjectRow| organiser == "610700" || r.project.source_unit_id == organizer_unit_id;
+        let mut tied = Vec::new();
+        let lead_rows: Vec<i64> = rows.iter().filter(|r| !used.contains(&r.project.id) && own(r)).filter(|r| r.project.source_channel == "event").chain(rows.iter().filter(|r| !used.contains(&r.project.id) && own(r))).map(|r| r.project.id).collect();
+        for id in lead_rows.into_iter().take(leads) {
+            if used.insert(id) {
+                tied.push((id, Relation::Lead));
+            }
+        }
+        let signed_rows: Vec<i64> = rows.iter().filter(|r| !used.contains(&r.project.id) && stage(r) >= Stage::Signed).map(|r| r.project.id).take(signed_here).collect();
+        for id in signed_rows {
+            used.insert(id);
+            tied.push((id, Relation::Signed));
+        }
+        let mut came = Vec::new();
+        for (id, relation) in &tied {
+            store.link_project(who, event.id, *id, *relation).await?;
+            if let Some(r) = rows.iter().find(|r| r.project.id == *id) {
+                came.push(r.project.enterprise_id);
+            }
+        }
+        came.extend(investors.by_ref().take(4));
+        let mut seen = std::collections::HashSet::new();
+        for enterprise_id in came.into_iter().filter(|e| seen.insert(*e)) {
+            let contact = store.contacts_of(enterprise_id, domain::access::Visibility::All).await?.0.first().map(|c| c.id);
+            store.add_participant(who, event.id, enterprise_id, contact, "").await?;
+        }
+        // The organiser's officer logged who they met there.
+        let officer = store.users(Some(organizer_unit_id), "").await?.into_iter().find(|u| u.active);
+        if let (Some(officer), Some((id, _))) = (officer, tied.first())
+            && let Some(r) = rows.iter().find(|r| r.project.id == *id)
+        {
+            store.demo_event_follow_up(event.id, r.project.enterprise_id, officer.id, organizer_unit_id, start_on, "活动现场洽谈，企业有意向来汉考察。").await?;
+        }
+    }
+    Ok(())
 }
 
 /// This year's schemes and targets, and every finished month published, so rankings have a
@@ -247,6 +339,7 @@ fn story(data: &mut store::bulk::Generated, units: &[store::entities::unit::Mode
             next_done: false,
             client_key: format!("story-{n}"),
             project_id: None,
+            event_id: None,
             created_at: now - chrono::Duration::days(7),
         });
     }

@@ -306,6 +306,7 @@ pub fn generate(data: &mut Generated, units: &[unit::Model], users: &[user::Mode
                     enterprise_id: enterprise.id,
                     target_id: p.target_id,
                     project_id: Some(serial),
+                    event_id: None,
                     unit_id: landing,
                     user_id: author,
                     happened_on,

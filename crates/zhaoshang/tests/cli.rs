@@ -168,3 +168,24 @@ async fn import_checks_reports_as_json_and_applies_a_gbk_csv_from_a_data_service
     assert!(text(&unknown).contains("未知的导入内容「planets」"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn import_limits_come_from_the_configuration() {
+    let db = TestDb::new().await;
+    db.store.load_profile(&store::Who::system("test"), include_str!("../../../profiles/hanzhong.toml")).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("zs_cli_limits_{}_{}", std::process::id(), db.is_postgres()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("三行.csv");
+    std::fs::write(&file, "企业名称,统一社会信用代码\n甲有限公司,\n乙有限公司,\n丙有限公司,\n").unwrap();
+    let before = db.store.count_enterprises().await.unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .args(["import", "enterprises", file.to_str().unwrap(), "--json"])
+        .env("ZS__DATABASE__URL", &db.url)
+        .env("ZS__IMPORT__MAX_ROWS", "2")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("数据超过 2 行上限，请分批导入"), "{}", text(&output));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before, "nothing was written");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -11,6 +11,8 @@ pub struct Model {
     pub enterprise_id: i64,
     pub target_id: Option<i64>,
     pub project_id: Option<i64>,
+    /// The event it happened at, for follow-ups of kind `event`.
+    pub event_id: Option<i64>,
     pub unit_id: i64,
     pub user_id: i64,
     pub happened_on: Date,

@@ -29,6 +29,9 @@ pub struct Model {
     /// The rejected rows (JSON list of row, column, message), as the preview showed them.
     #[sea_orm(column_type = "Text")]
     pub errors: String,
+    /// What each accepted row does (JSON list of `imports::PlannedRow`, the first 500 of each action).
+    #[sea_orm(column_type = "Text")]
+    pub plan: String,
     pub created_at: DateTimeUtc,
     pub applied_at: Option<DateTimeUtc>,
     pub undone_at: Option<DateTimeUtc>,

@@ -9,6 +9,10 @@ mod m0003_projects;
 mod m0004_imports;
 mod m0005_assessment;
 mod m0006_dispatch;
+mod m0007_events;
+mod m0008_notifications;
+mod m0009_import_plan;
+mod m0010_follow_up_counts;
 
 pub struct Migrator;
 
@@ -38,6 +42,6 @@ fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration), Box::new(m0006_dispatch::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_events::Migration), Box::new(m0008_notifications::Migration), Box::new(m0009_import_plan::Migration), Box::new(m0010_follow_up_counts::Migration)]
     }
 }

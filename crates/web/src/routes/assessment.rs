@@ -430,7 +430,8 @@ pub async fn unit_breakdown(State(state): State<AppState>, user: CurrentUser, Pa
             let metric = view.scheme.indicators.iter().find(|d| d.key == i.key).map(|d| d.metric);
             let link = match metric {
                 // Counted in aggregate, or requests (which have no page of their own).
-                Some(Metric::FollowUps | Metric::TargetsContacted | Metric::Events | Metric::LateReports | Metric::RequestsClosedOnTime) | None => "",
+                Some(Metric::FollowUps | Metric::TargetsContacted | Metric::LateReports | Metric::RequestsClosedOnTime) | None => "",
+                Some(Metric::Events) => "/events/",
                 Some(_) => "/projects/",
             };
             IndicatorView { score: i.clone(), link }

@@ -10,7 +10,7 @@ use domain::access::{Access, Owner};
 use domain::imports::ImportKind;
 use store::StoreError;
 use store::entities::{import, unit};
-use store::imports::{ImportFile, ImportRow, RowError, Scope};
+use store::imports::{Action, ImportFile, ImportRow, PlannedRow, RowError, Scope};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
@@ -18,21 +18,19 @@ use crate::forms::{FormData, Query, parse_id};
 use crate::views::Page;
 use crate::AppState;
 
-/// Largest file an import takes.
-pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
-/// Most data rows in one import.
-pub const MAX_IMPORT_ROWS: usize = 200_000;
+/// The size and row limits of an import, as the configuration sets them (`[import]`).
+pub fn limits(config: &crate::Config) -> office::table::Limits {
+    office::table::Limits { max_bytes: config.import.max_bytes(), max_rows: config.import.max_rows() }
+}
 
-/// Reads a file handed in as the rows of an import of `kind`; the error is for the user.
-pub fn read_rows(kind: ImportKind, file_name: &str, bytes: &[u8]) -> std::result::Result<Vec<ImportRow>, String> {
+/// Reads a file handed in as the rows of an import of `kind`, within `limits`; the error is for
+/// the user. A unit in an amount column's header (总投资（亿元）) goes with every row.
+pub fn read_rows(kind: ImportKind, file_name: &str, bytes: &[u8], limits: &office::table::Limits) -> std::result::Result<Vec<ImportRow>, String> {
     let fields: Vec<office::table::Field> = kind.columns().iter().map(|c| office::table::Field { key: c.key, label: c.label, synonyms: c.synonyms, required: c.required }).collect();
-    let limits = office::table::Limits { max_bytes: MAX_IMPORT_BYTES, max_rows: MAX_IMPORT_ROWS };
-    let table = office::table::read_table(bytes, file_name, &fields, &limits).map_err(|e| e.to_string())?;
-    Ok(table
-        .rows
-        .iter()
-        .map(|row| ImportRow { number: row.number, values: kind.columns().iter().map(|c| (c.key.to_string(), row.get(&table, c.key).to_string())).collect() })
-        .collect())
+    let table = office::table::read_table(bytes, file_name, &fields, limits).map_err(|e| e.to_string())?;
+    let units: std::sync::Arc<[(&'static str, domain::money::AmountUnit)]> = table.units.iter().filter_map(|(key, unit)| domain::money::AmountUnit::parse(unit).map(|unit| (*key, unit))).collect();
+    let keys: Vec<&'static str> = table.columns.iter().map(|(key, _)| *key).collect();
+    Ok(table.rows.into_iter().map(|row| ImportRow::new(row.number, keys.iter().copied().zip(row.into_cells())).with_units(units.clone())).collect())
 }
 
 /// The city's GB/T 2260 prefix, from the bureau's unit: companies registered there are local.
@@ -54,6 +52,8 @@ fn sees_all(user: &CurrentUser) -> bool {
 struct ListPage {
     page: Page,
     kinds: Vec<(&'static str, &'static str)>,
+    max_file_mb: u64,
+    max_rows: u64,
     units: Vec<unit::Model>,
     history: Vec<import::Model>,
     unit_names: std::collections::HashMap<i64, String>,
@@ -67,6 +67,8 @@ async fn render_list(state: &AppState, user: &CurrentUser, error: Option<String>
     let page = ListPage {
         page: Page::new(state, user, "导入", "imports").with_flash(flash),
         kinds: ImportKind::options(),
+        max_file_mb: state.config.import.max_file_mb,
+        max_rows: state.config.import.max_rows,
         history: state.store.imports(scope, 100).await?,
         unit_names: units.iter().map(|u| (u.id, u.name.clone())).collect(),
         units: units.into_iter().filter(|u| u.active).collect(),
@@ -87,11 +89,12 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
     }
     let mut form = Vec::new();
     let mut file: Option<ImportFile> = None;
+    let interrupted = format!("上传中断或文件超过 {} MB，请重试", state.config.import.max_file_mb);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => return render_list(&state, &user, Some("上传中断或文件超过 50 MB，请重试".into()), "").await,
+            Err(_) => return render_list(&state, &user, Some(interrupted), "").await,
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
@@ -99,7 +102,7 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
             match field.bytes().await {
                 Ok(bytes) if !bytes.is_empty() => file = Some(ImportFile { name: file_name, bytes: bytes.to_vec() }),
                 Ok(_) => {}
-                Err(_) => return render_list(&state, &user, Some("上传中断或文件超过 50 MB，请重试".into()), "").await,
+                Err(_) => return render_list(&state, &user, Some(interrupted), "").await,
             }
         } else {
             form.push((name, field.text().await.unwrap_or_default()));
@@ -114,7 +117,7 @@ pub async fn upload(State(state): State<AppState>, user: CurrentUser, mut multip
     };
     let unit_id = if sees_all(&user) { form.id("unit_id", "单位")?.unwrap_or(user.unit.id) } else { user.unit.id };
     user.may(Access::Write, Owner::unit(unit_id), "import", "")?;
-    let rows = match read_rows(kind, &file.name, &file.bytes) {
+    let rows = match read_rows(kind, &file.name, &file.bytes, &limits(&state.config)) {
         Ok(rows) => rows,
         Err(message) => return render_list(&state, &user, Some(format!("「{}」无法导入：{message}", file.name)), "").await,
     };
@@ -135,6 +138,9 @@ struct ShowPage {
     kind_label: &'static str,
     unit_name: String,
     errors: Vec<RowError>,
+    plan: Vec<PlannedRow>,
+    /// Rows of each action the plan does not list (it keeps the first 500 of each).
+    unlisted: Vec<(&'static str, i32)>,
     error: Option<String>,
 }
 
@@ -148,11 +154,27 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<import::M
 }
 
 async fn render_show(state: &AppState, user: &CurrentUser, record: import::Model, error: Option<String>, flash: &str) -> Result<Response> {
+    let plan: Vec<PlannedRow> = serde_json::from_str(&record.plan).unwrap_or_default();
+    let unlisted = Action::ALL
+        .iter()
+        .map(|action| {
+            let total = match action {
+                Action::Insert => record.inserted,
+                Action::Update => record.updated,
+                Action::Unchanged => record.unchanged,
+            };
+            let listed = plan.iter().filter(|p| p.action == *action).count() as i32;
+            (action.label(), total - listed)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
     let page = ShowPage {
         page: Page::new(state, user, format!("导入「{}」", record.file_name), "imports").with_flash(flash),
         kind_label: ImportKind::parse(&record.kind).map_or("", ImportKind::label),
         unit_name: state.store.unit(record.unit_id).await?.name,
         errors: serde_json::from_str(&record.errors).unwrap_or_default(),
+        plan,
+        unlisted,
         record,
         error,
     };
@@ -171,7 +193,7 @@ pub async fn apply(State(state): State<AppState>, user: CurrentUser, Path(id): P
     let record = load(&state, &user, id).await?;
     let kind = ImportKind::parse(&record.kind).ok_or_else(|| AppError::Internal(format!("import {id} has kind {}", record.kind)))?;
     let file = ImportFile { name: record.file_name.clone(), bytes: record.data.clone() };
-    let rows = read_rows(kind, &file.name, &file.bytes).map_err(AppError::BadRequest)?;
+    let rows = read_rows(kind, &file.name, &file.bytes, &limits(&state.config)).map_err(AppError::BadRequest)?;
     let scope = scope_for(&state, &user, record.unit_id).await?;
     match state.store.run_import(&user.who(), kind, &file, &rows, &scope, false, Some(id)).await {
         Ok(_) => Ok(Redirect::to(&format!("/imports/{id}?done=imported")).into_response()),
@@ -234,11 +256,53 @@ pub fn kind_label(code: &str) -> &'static str {
     ImportKind::parse(code).map_or("", ImportKind::label)
 }
 
+/// The chip an action of the plan wears.
+pub fn action_chip(action: &Action) -> &'static str {
+    match action {
+        Action::Insert => "chip chip-ok",
+        Action::Update => "chip chip-warn",
+        Action::Unchanged => "chip chip-muted",
+    }
+}
+
 pub fn status_label(code: &str) -> &'static str {
     match code {
         "previewed" => "已预览，未导入",
         "applied" => "已导入",
         "undone" => "已撤销",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain number in an amount column is in the unit its header names; a cell that names its
+    /// own unit keeps it.
+    #[test]
+    fn units_in_headers_table() {
+        let cases: &[(ImportKind, &str, &str, &str, i64, domain::money::Currency)] = &[
+            (ImportKind::Projects, "total", "总投资（亿元）", "5", 5_000_000, domain::money::Currency::Cny),
+            (ImportKind::Enterprises, "capital", "注册资本(万元)", "300", 30_000, domain::money::Currency::Cny),
+            // 12,345,678 元 = 1,234.5678 万元, kept to the hundredth: 1,234.57.
+            (ImportKind::Projects, "total", "投资额（元）", "12345678", 123_457, domain::money::Currency::Cny),
+            (ImportKind::Projects, "total", "计划总投资(单位：千元)", "2500", 25_000, domain::money::Currency::Cny),
+            (ImportKind::Funds, "amount", "到位金额【万元】", "3,000", 300_000, domain::money::Currency::Cny),
+            (ImportKind::Enterprises, "capital", "注册资本（万美元）", "300", 30_000, domain::money::Currency::Usd),
+            (ImportKind::Projects, "total", "总投资（亿元）", "5000万", 500_000, domain::money::Currency::Cny),
+            (ImportKind::Enterprises, "capital", "注册资本(元)", "1.2亿", 1_200_000, domain::money::Currency::Cny),
+            (ImportKind::Projects, "total", "总投资", "5", 500, domain::money::Currency::Cny),
+            (ImportKind::Enterprises, "capital", "注册资本（人民币）", "300", 30_000, domain::money::Currency::Cny),
+        ];
+        for (kind, key, header, cell, hundredths, currency) in cases {
+            // The required columns of the kind, then the amount column.
+            let required: Vec<&str> = kind.columns().iter().filter(|c| c.required && c.key != *key).map(|c| c.label).collect();
+            let filler: Vec<&str> = required.iter().map(|_| "甲").collect();
+            let csv = format!("{},\"{header}\"\n{},\"{cell}\"\n", required.join(","), filler.join(","));
+            let rows = read_rows(*kind, "台账.csv", csv.as_bytes(), &office::table::Limits::default()).unwrap_or_else(|e| panic!("{header}: {e}"));
+            let amount = domain::money::parse_wan_in(rows[0].get(key), rows[0].unit(key)).unwrap();
+            assert_eq!((amount.hundredths, amount.currency), (*hundredths, *currency), "{header} {cell}");
+        }
     }
 }

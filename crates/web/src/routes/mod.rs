@@ -16,10 +16,13 @@ pub(crate) mod dispatch;
 mod assets;
 mod audit;
 mod chains;
+pub mod cockpit;
 pub(crate) mod enterprises;
+pub(crate) mod events;
 pub(crate) mod followups;
 mod home;
 pub mod imports;
+mod notifications;
 mod ops;
 mod profile;
 pub(crate) mod projects;
@@ -153,6 +156,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/assessment/tasks/{id}/items/{item}/done"),
     ("POST", "/assessment/tasks/{id}/items/{item}/reopen"),
     ("POST", "/assessment/tasks/{id}/items/{item}/delete"),
+    ("GET", "/cockpit"),
     ("GET", "/dispatch"),
     ("GET", "/dispatch/units/{id}"),
     ("POST", "/dispatch/notes"),
@@ -160,6 +164,28 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/dispatch/rules"),
     ("GET", "/dispatch/report.docx"),
     ("GET", "/dispatch/report.xlsx"),
+    ("GET", "/events"),
+    ("GET", "/events/new"),
+    ("POST", "/events/new"),
+    ("GET", "/events/export.xlsx"),
+    ("GET", "/events/{id}"),
+    ("GET", "/events/{id}/edit"),
+    ("POST", "/events/{id}/edit"),
+    ("POST", "/events/{id}/participants"),
+    ("POST", "/events/{id}/participants/{participant}/delete"),
+    ("POST", "/events/{id}/projects"),
+    ("POST", "/events/{id}/projects/{link}/delete"),
+    ("GET", "/notifications"),
+    ("POST", "/notifications/read-all"),
+    ("POST", "/notifications/{id}/read"),
+    ("GET", "/notifications/settings"),
+    ("POST", "/notifications/channels"),
+    ("POST", "/notifications/channels/{id}"),
+    ("POST", "/notifications/channels/{id}/delete"),
+    ("POST", "/notifications/channels/{id}/test"),
+    ("POST", "/notifications/rules"),
+    ("GET", "/notifications/deliveries"),
+    ("POST", "/notifications/deliveries/{id}/retry"),
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
@@ -249,7 +275,7 @@ pub fn router(state: AppState) -> Router {
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", post(requests::update))
         .route("/requests/{id}/escalate", post(requests::escalate))
-        .route("/imports", get(imports::list).post(imports::upload).layer(DefaultBodyLimit::max(imports::MAX_IMPORT_BYTES + 1024 * 1024)))
+        .route("/imports", get(imports::list).post(imports::upload).layer(DefaultBodyLimit::max(state.config.import.max_bytes().saturating_add(1024 * 1024))))
         .route("/imports/template/{kind}", get(imports::template))
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/apply", post(imports::apply))
@@ -277,6 +303,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assessment/tasks/{id}/items/{item}/done", post(tasks::mark_done))
         .route("/assessment/tasks/{id}/items/{item}/reopen", post(tasks::reopen))
         .route("/assessment/tasks/{id}/items/{item}/delete", post(tasks::delete_item))
+        .route("/cockpit", get(cockpit::cockpit))
         .route("/dispatch", get(dispatch::city))
         .route("/dispatch/units/{id}", get(dispatch::unit))
         .route("/dispatch/notes", post(dispatch::save_note))
@@ -284,6 +311,26 @@ pub fn router(state: AppState) -> Router {
         .route("/dispatch/rules", post(dispatch::save_rules))
         .route("/dispatch/report.docx", get(dispatch::report_docx))
         .route("/dispatch/report.xlsx", get(dispatch::report_xlsx))
+        .route("/events", get(events::list))
+        .route("/events/new", get(events::new_page).post(events::create))
+        .route("/events/export.xlsx", get(events::export))
+        .route("/events/{id}", get(events::show))
+        .route("/events/{id}/edit", get(events::edit_page).post(events::update))
+        .route("/events/{id}/participants", post(events::add_participant))
+        .route("/events/{id}/participants/{participant}/delete", post(events::remove_participant))
+        .route("/events/{id}/projects", post(events::link_project))
+        .route("/events/{id}/projects/{link}/delete", post(events::unlink_project))
+        .route("/notifications", get(notifications::centre))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/notifications/settings", get(notifications::settings))
+        .route("/notifications/channels", post(notifications::create_channel))
+        .route("/notifications/channels/{id}", post(notifications::update_channel))
+        .route("/notifications/channels/{id}/delete", post(notifications::delete_channel))
+        .route("/notifications/channels/{id}/test", post(notifications::test_channel))
+        .route("/notifications/rules", post(notifications::save_rules))
+        .route("/notifications/deliveries", get(notifications::deliveries))
+        .route("/notifications/deliveries/{id}/retry", post(notifications::retry))
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))

@@ -444,6 +444,8 @@ struct FormPage {
     duplicates: Vec<DuplicateMatch>,
     changes: Vec<ChangeNote>,
     today: NaiveDate,
+    /// The event a new lead comes from (登记活动线索), tied to it on saving.
+    event: Option<store::entities::event::Model>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -464,6 +466,10 @@ async fn render_form(state: &AppState, user: &CurrentUser, project: Option<proje
         Some(p) => format!("修改项目 {}", p.code),
         None => "登记项目线索".to_string(),
     };
+    let event = match form.id("event_id", "招商活动")? {
+        Some(id) if project.is_none() => Some(state.store.event(id).await?),
+        _ => None,
+    };
     let page = FormPage {
         page: Page::new(state, user, title, "projects"),
         project,
@@ -479,6 +485,7 @@ async fn render_form(state: &AppState, user: &CurrentUser, project: Option<proje
         duplicates,
         changes,
         today: chrono::Utc::now().date_naive(),
+        event,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -589,6 +596,14 @@ pub async fn new_page(State(state): State<AppState>, user: CurrentUser, Query(q)
         form.0.push(("enterprise_id".into(), ent.id.to_string()));
         form.0.push(("industry_code".into(), ent.industry_code));
     }
+    // A lead from an event (活动招商): only the event's organiser ties leads to it.
+    if let Some(id) = q.id("event_id", "招商活动")? {
+        let event = state.store.event(id).await?;
+        user.may(Access::Write, Owner::unit(event.organizer_unit_id), "event", id)?;
+        form.0.push(("event_id".into(), id.to_string()));
+        form.0.push(("source_channel".into(), SourceChannel::Event.code().into()));
+        form.0.push(("lead_on".into(), event.start_on.min(chrono::Utc::now().date_naive()).to_string()));
+    }
     dedupe_last_wins(&mut form);
     render_form(&state, &user, None, form, None, vec![], vec![]).await
 }
@@ -634,7 +649,16 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
             return render_form(&state, &user, None, form, None, dups, vec![]).await;
         }
     }
-    match state.store.create_project(&user.who(), &input, lead_on, target_id).await {
+    let event_id = form.id("event_id", "招商活动")?;
+    if let Some(id) = event_id {
+        let event = state.store.event(id).await?;
+        user.may(Access::Write, Owner::unit(event.organizer_unit_id), "event", id)?;
+    }
+    let created = match event_id {
+        Some(id) => state.store.create_event_lead(&user.who(), id, &input, lead_on, target_id).await,
+        None => state.store.create_project(&user.who(), &input, lead_on, target_id).await,
+    };
+    match created {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}?done=created", p.id)).into_response()),
         Err(StoreError::Invalid(m)) => render_form(&state, &user, None, form, Some(m), vec![], vec![]).await,
         Err(e) => Err(e.into()),
@@ -697,6 +721,8 @@ struct ShowPage {
     next_stages: Vec<Stage>,
     stages: Vec<(Stage, Option<NaiveDate>, Verification, bool)>,
     duplicate_of: Option<project::Model>,
+    /// The promotion events the project is tied to, and how.
+    events: Vec<(store::entities::event::Model, Vec<domain::event::Relation>)>,
     form: FormData,
     error: Option<String>,
     open: String,
@@ -805,6 +831,7 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
         next_stages: Stage::ALL.iter().copied().filter(|s| *s > current).collect(),
         stages,
         duplicate_of,
+        events: state.store.project_events(id).await?,
         rights,
         row,
         form,
