@@ -197,6 +197,34 @@ async fn a_month_is_scored_from_verified_records_published_frozen_and_corrected(
 }
 
 #[tokio::test]
+async fn held_events_count_for_their_organiser_and_planned_ones_do_not() {
+    let app = spawn_app().await;
+    let who = Who::system("test");
+    let nanzheng = app.store.unit_by_code("610703").await.unwrap().unwrap().id;
+    let today = chrono::Utc::now().date_naive();
+    let year = today.year();
+    let first = today.with_day(1).unwrap();
+    let event = |name: &str, status: domain::event::EventStatus, on: chrono::NaiveDate| store::events::EventInput {
+        kind: domain::event::EventKind::Promotion,
+        name: name.into(),
+        city: "深圳".into(),
+        venue: String::new(),
+        start_on: on,
+        end_on: on,
+        organizer_unit_id: nanzheng,
+        status,
+        summary: String::new(),
+    };
+    app.store.create_event(&who, &event("深圳电子信息产业推介会", domain::event::EventStatus::Held, first)).await.unwrap();
+    app.store.create_event(&who, &event("上海路演（筹备）", domain::event::EventStatus::Planned, today + chrono::Duration::days(20))).await.unwrap();
+    let units = app.store.group_units(domain::assessment::Group::Counties).await.unwrap();
+    let facts = app.store.unit_facts(&units, year, today).await.unwrap();
+    let items = facts.iter().find(|f| f.unit_id == nanzheng).and_then(|f| f.items.get(&domain::assessment::Metric::Events)).cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].label.starts_with("深圳电子信息产业推介会（推介会，"));
+}
+
+#[tokio::test]
 async fn quarter_sums_published_months_and_names_missing_ones() {
     let app = spawn_app().await;
     app.sign_in("bureau").await;
