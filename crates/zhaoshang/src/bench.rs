@@ -139,6 +139,8 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         ("assessment rankings (published month)", &bureau, format!("/assessment/runs/{run_id}")),
         ("assessment unit breakdown", &bureau, format!("/assessment/runs/{run_id}/units/{chenggu}")),
         ("targets against schedule (leader view)", &bureau, "/assessment/progress".into()),
+        ("cockpit, leader's view of the city", &bureau, "/cockpit".into()),
+        ("cockpit, one county", &officer, "/cockpit".into()),
         ("weekly dispatch, city", &bureau, "/dispatch".into()),
         ("weekly dispatch, one unit", &bureau, format!("/dispatch/units/{chenggu}")),
     ];
