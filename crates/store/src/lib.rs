@@ -12,6 +12,7 @@ pub mod enterprises;
 pub mod events;
 pub mod follow_ups;
 pub mod imports;
+pub mod natives;
 pub mod entities;
 mod migration;
 pub mod notifications;

@@ -126,6 +126,7 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     }
     nav.push(item("projects", "/projects", "项目库", "项", "工作台"));
     nav.push(item("events", "/events", "招商活动", "活", "工作台"));
+    nav.push(item("natives", "/natives", "汉商", "汉", "工作台"));
     nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
     nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));

@@ -13,6 +13,7 @@ mod account;
 mod api;
 pub(crate) mod assessment;
 pub(crate) mod dispatch;
+mod natives;
 mod assets;
 mod audit;
 mod chains;
@@ -157,6 +158,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/assessment/tasks/{id}/items/{item}/reopen"),
     ("POST", "/assessment/tasks/{id}/items/{item}/delete"),
     ("GET", "/cockpit"),
+    ("GET", "/natives"),
     ("GET", "/dispatch"),
     ("GET", "/dispatch/units/{id}"),
     ("POST", "/dispatch/notes"),
@@ -304,6 +306,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assessment/tasks/{id}/items/{item}/reopen", post(tasks::reopen))
         .route("/assessment/tasks/{id}/items/{item}/delete", post(tasks::delete_item))
         .route("/cockpit", get(cockpit::cockpit))
+        .route("/natives", get(natives::list))
         .route("/dispatch", get(dispatch::city))
         .route("/dispatch/units/{id}", get(dispatch::unit))
         .route("/dispatch/notes", post(dispatch::save_note))
