@@ -179,6 +179,15 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
     runs.sort();
     println!();
     println!("monthly assessment run, {units} units: p50 {} ms, max {} ms (5 runs)", ms(percentile(&runs, 0.5)), ms(*runs.last().unwrap_or(&Duration::ZERO)));
+    // The cockpit without its one-minute cache: what the first leader of the minute waits for.
+    let mut cold = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        store.cockpit(domain::access::Visibility::All, today).await?;
+        cold.push(started.elapsed());
+    }
+    cold.sort();
+    println!("cockpit computed without cache, whole city: p50 {} ms, max {} ms (5 runs)", ms(percentile(&cold, 0.5)), ms(*cold.last().unwrap_or(&Duration::ZERO)));
     let counts = store.table_counts().await?;
     println!();
     println!("data set: {}", counts.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", "));
