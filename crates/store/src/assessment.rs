@@ -285,7 +285,7 @@ impl Store {
         let mut labels: HashMap<i64, (String, Vec<(i64, i64)>)> = HashMap::new();
         for p in rows {
             let (id, landing, eligible, total) = (p.id, p.landing_unit_id, p.eligible, p.total_wan);
-            let label = format!("{} {}", p.code, if p.confidential && !p.codename.is_empty() { &p.codename } else { &p.name });
+            let label = format!("{} {}", p.code, crate::projects::public_name(&p));
             let w = weights(id, landing);
             labels.insert(id, (label.clone(), w.clone()));
             let state = State::parse(&p.state).unwrap_or(State::Active);
@@ -361,8 +361,7 @@ impl Store {
                     Some(x) => x.clone(),
                     None => {
                         let Some(p) = project::Entity::find_by_id(v.project_id).one(&self.db).await? else { continue };
-                        let shown = if p.confidential && !p.codename.is_empty() { p.codename } else { p.name };
-                        (format!("{} {shown}", p.code), weights(p.id, p.landing_unit_id))
+                        (format!("{} {}", p.code, crate::projects::public_name(&p)), weights(p.id, p.landing_unit_id))
                     }
                 };
                 let l = format!("{label}（{} 核查不通过：{}）", v.created_at.date_naive(), v.note);

@@ -271,7 +271,7 @@ impl Store {
             .map(|p| RedProject {
                 id: p.id,
                 code: p.code.clone(),
-                name: if p.confidential && !p.codename.is_empty() { p.codename.clone() } else { p.name.clone() },
+                name: crate::projects::public_name(&p),
                 unit_name: unit_names.get(&p.landing_unit_id).cloned().unwrap_or_default(),
                 total_wan: p.total_wan,
                 reasons: p.health_reasons.replace('\n', "；"),

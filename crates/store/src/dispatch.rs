@@ -12,7 +12,8 @@ use domain::dispatch::{DispatchRules, NoteStatus};
 use domain::project::{Escalation, HealthLevel, RequestCategory, RequestStatus, Stage, State};
 
 use crate::audit::{self, Event};
-use crate::entities::{dispatch_note, dispatch_report, enterprise, follow_up, project, request, stage_change, unit, user};
+use crate::projects::public_name;
+use crate::entities::{dispatch_note, dispatch_report, follow_up, project, request, stage_change, unit, user};
 use crate::{settings, Result, Store, StoreError, Who};
 
 pub const DISPATCH_RULES: &str = "dispatch_rules";
@@ -158,10 +159,6 @@ fn week_end(week: NaiveDate) -> NaiveDate {
     week + Duration::days(6)
 }
 
-fn shown(p: &project::Model) -> String {
-    if p.confidential && !p.codename.is_empty() { p.codename.clone() } else { p.name.clone() }
-}
-
 fn check_text(label: &str, text: &str) -> Result<String> {
     let text = text.trim();
     if text.chars().count() > MAX_NOTE_CHARS {
@@ -209,7 +206,7 @@ impl Store {
             out.push(KeyProject {
                 project_id: p.id,
                 code: p.code.clone(),
-                name: shown(&p),
+                name: public_name(&p),
                 unit_id: p.landing_unit_id,
                 unit_name: unit_names.get(&p.landing_unit_id).cloned().unwrap_or_default(),
                 stage,
@@ -387,8 +384,7 @@ impl Store {
     pub(crate) async fn agenda_items(&self, rows: Vec<request::Model>) -> Result<Vec<AgendaItem>> {
         let today = Utc::now().date_naive();
         let unit_names: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
-        let ent_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
-        let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let names = self.enterprise_names(rows.iter().map(|r| r.enterprise_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|r| AgendaItem {
@@ -489,7 +485,7 @@ impl Store {
                 }
                 .insert(&txn)
                 .await?;
-                audit::append(&txn, who, Event::new("create", "dispatch_note", row.id).change(None, Some(&row)).detail(format!("{week} 周「{}」进展", shown(&p)))).await?;
+                audit::append(&txn, who, Event::new("create", "dispatch_note", row.id).change(None, Some(&row)).detail(format!("{week} 周「{}」进展", public_name(&p)))).await?;
                 row
             }
         };
@@ -522,8 +518,7 @@ impl Store {
             .limit(300)
             .all(&self.db)
             .await?;
-        let ent_ids: Vec<i64> = rows.iter().map(|f| f.enterprise_id).collect();
-        let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let names = self.enterprise_names(rows.iter().map(|f| f.enterprise_id).collect()).await?;
         let users: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::UnitId.eq(unit_id)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
         let follow_ups = rows
             .into_iter()

@@ -167,6 +167,18 @@ pub struct NewContact {
 }
 
 impl Store {
+    /// Companies' names by id, for lists that show a name beside each record.
+    pub(crate) async fn enterprise_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+        let mut names = std::collections::HashMap::new();
+        for chunk in ids.chunks(5000) {
+            let rows: Vec<(i64, String)> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(chunk.to_vec())).into_tuple().all(&self.db).await?;
+            names.extend(rows);
+        }
+        Ok(names)
+    }
+}
+
+impl Store {
     pub async fn enterprise(&self, id: i64) -> Result<enterprise::Model> {
         enterprise::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这家企业".into()))
     }

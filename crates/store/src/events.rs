@@ -275,16 +275,7 @@ impl Store {
         };
 
         let rows = event_participant::Entity::find().filter(event_participant::Column::EventId.eq(id)).order_by_asc(event_participant::Column::Id).all(&self.db).await?;
-        let ent_ids: Vec<i64> = rows.iter().map(|p| p.enterprise_id).collect();
-        let names: HashMap<i64, String> = enterprise::Entity::find()
-            .select_only()
-            .columns([enterprise::Column::Id, enterprise::Column::Name])
-            .filter(enterprise::Column::Id.is_in(ent_ids))
-            .into_tuple::<(i64, String)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
+        let names = self.enterprise_names(rows.iter().map(|p| p.enterprise_id).collect()).await?;
         let contact_ids: Vec<i64> = rows.iter().filter_map(|p| p.contact_id).collect();
         let contacts: HashMap<i64, contact::Model> = contact::Entity::find().filter(contact::Column::Id.is_in(contact_ids)).all(&self.db).await?.into_iter().map(|c| (c.id, c)).collect();
         let participants = rows
@@ -349,16 +340,7 @@ impl Store {
             Visibility::Unit(u) | Visibility::UnitAndLedChains(u) => q.filter(follow_up::Column::UnitId.eq(u)),
         };
         let rows = q.order_by_desc(follow_up::Column::HappenedOn).limit(100).all(&self.db).await?;
-        let ent_ids: Vec<i64> = rows.iter().map(|f| f.enterprise_id).collect();
-        let names: HashMap<i64, String> = enterprise::Entity::find()
-            .select_only()
-            .columns([enterprise::Column::Id, enterprise::Column::Name])
-            .filter(enterprise::Column::Id.is_in(ent_ids))
-            .into_tuple::<(i64, String)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
+        let names = self.enterprise_names(rows.iter().map(|f| f.enterprise_id).collect()).await?;
         let user_ids: Vec<i64> = rows.iter().map(|f| f.user_id).collect();
         let users: HashMap<i64, String> = user::Entity::find()
             .select_only()

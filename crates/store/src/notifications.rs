@@ -20,7 +20,7 @@ use domain::target::Engagement;
 use domain::Role;
 
 use crate::audit::{self, Event};
-use crate::entities::{delivery, enterprise, follow_up, funds_report, notification, notify_channel, project, request, stage_change, target, unit, user};
+use crate::entities::{delivery, follow_up, funds_report, notification, notify_channel, project, request, stage_change, target, unit, user};
 use crate::{settings, Result, Store, StoreError, Who};
 
 pub const REMINDER_RULES: &str = "reminder_rules";
@@ -118,10 +118,6 @@ pub struct DeliveryFilter {
 
 fn to_person(u: &user::Model) -> Person {
     Person { id: u.id, unit_id: u.unit_id, roles: Role::parse_list(&u.roles).unwrap_or_default() }
-}
-
-fn shown(p: &project::Model) -> String {
-    if p.confidential && !p.codename.is_empty() { p.codename.clone() } else { p.name.clone() }
 }
 
 fn inserted(result: TryInsertResult<u64>) -> u64 {
@@ -266,15 +262,6 @@ impl Store {
             .collect())
     }
 
-    async fn enterprise_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
-        let mut names = HashMap::new();
-        for chunk in ids.chunks(5000) {
-            let rows: Vec<(i64, String)> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(chunk.to_vec())).into_tuple().all(&self.db).await?;
-            names.extend(rows);
-        }
-        Ok(names)
-    }
-
     async fn request_reminders(&self, rules: &ReminderRules, today: NaiveDate, people: &[Person]) -> Result<Vec<Reminder>> {
         let setting = rules.request_overdue;
         if !setting.enabled {
@@ -295,7 +282,7 @@ impl Store {
             .filter_map(|r| {
                 // A confidential project's investor is named only by the codename.
                 let investor = match r.project_id.and_then(|p| projects.get(&p)) {
-                    Some(p) if p.confidential => shown(p),
+                    Some(p) if p.confidential => crate::projects::public_name(p),
                     _ => names.get(&r.enterprise_id).cloned().unwrap_or_default(),
                 };
                 let open = notify::OpenRequest {

@@ -378,6 +378,11 @@ fn set_stage_verification(row: &mut project::ActiveModel, stage: Stage, v: Verif
     }
 }
 
+/// The name shown where a confidential project's real name must not go: its codename.
+pub(crate) fn public_name(p: &project::Model) -> String {
+    if p.confidential && !p.codename.is_empty() { p.codename.clone() } else { p.name.clone() }
+}
+
 /// Whether a project's stage counts in figures, and if not, why.
 pub fn counts_at(p: &project::Model, stage: Stage) -> Result<(), String> {
     if stage_of(p) < stage {
