@@ -33,6 +33,11 @@ coded!(
         FakeProjects = "fake_projects", "核查不实项目数";
         OverdueStarts = "overdue_starts", "逾期未开工项目数";
         LateReports = "late_reports", "周调度逾期报送次数";
+        LandingRate = "landing_rate", "招商引资落地率";
+        ApprovalsRate = "approvals_rate", "前期手续办结率";
+        ReserveStartRate = "reserve_start_rate", "储备项目开工率";
+        InvestmentRate = "investment_rate", "计划投资完成率";
+        EfficacyRate = "efficacy_rate", "竣工投产达效率";
     }
 );
 
@@ -64,6 +69,7 @@ impl Metric {
         match self {
             Metric::SignedAmount | Metric::ContractAmount | Metric::FundsInPlace | Metric::FundsOutsideProvince => "万元",
             Metric::StartRate => "%",
+            Metric::LandingRate | Metric::ApprovalsRate | Metric::ReserveStartRate | Metric::InvestmentRate | Metric::EfficacyRate => "%",
             Metric::TargetsContacted => "家",
             Metric::FollowUps => "条",
             Metric::Events => "场",
@@ -216,6 +222,25 @@ pub struct UnitFacts {
     /// Scheduled target as of the cut-off, hundredths (see `scheduled_target`); an indicator whose
     /// target is missing scores nothing.
     pub targets: BTreeMap<Metric, i64>,
+    /// For the five rates (五率): the records behind each rate's denominator; `items` holds its
+    /// numerator. Values are raw (100 per project, or the amount) and shares apply.
+    #[serde(default)]
+    pub denominators: BTreeMap<Metric, Vec<Item>>,
+}
+
+impl Metric {
+    /// The five rates (五率), each computed as numerator ÷ denominator records.
+    pub fn five_rate(self) -> Option<crate::rates::FiveRate> {
+        use crate::rates::FiveRate;
+        match self {
+            Metric::LandingRate => Some(FiveRate::Landing),
+            Metric::ApprovalsRate => Some(FiveRate::Approvals),
+            Metric::ReserveStartRate => Some(FiveRate::ReserveStart),
+            Metric::InvestmentRate => Some(FiveRate::Investment),
+            Metric::EfficacyRate => Some(FiveRate::Efficacy),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -317,6 +342,20 @@ fn measure(ind: &Indicator, facts: &UnitFacts) -> Measured {
         let labelled = |prefix: &str, list: &[Item]| list.iter().map(|i| Item { label: format!("{prefix}{}", i.label), ..i.clone() }).collect::<Vec<_>>();
         let mut items = labelled("开工：", started_items);
         items.extend(labelled("签约：", signed_items));
+        (rate, text, items)
+    } else if let Some(five) = ind.metric.five_rate() {
+        let numerator_items = facts.items.get(&ind.metric).unwrap_or(&empty);
+        let denominator_items = facts.denominators.get(&ind.metric).unwrap_or(&empty);
+        let sum = |list: &[Item]| crate::rates::sum_shared(list.iter().map(|i| (i.value, i.share_percent)));
+        let (num, den) = (sum(numerator_items), sum(denominator_items));
+        let what = |v: i64| if five.is_amount() { format!("{} 万元", fmt2(v)) } else { format!("{} 个", fmt2(v)) };
+        let (rate, text) = match crate::rates::ratio(num, den) {
+            None => (0, format!("{}：分母为 0（本期没有计入的项目），按 0.00% 计", five.label())),
+            Some(rate) => (rate, format!("{} {}{} ÷ {}{} = {}%", five.label(), what(num), shared_note(numerator_items), what(den), shared_note(denominator_items), fmt2(rate))),
+        };
+        let labelled = |prefix: &str, list: &[Item]| list.iter().map(|i| Item { label: format!("{prefix}{}", i.label), ..i.clone() }).collect::<Vec<_>>();
+        let mut items = labelled("分子：", numerator_items);
+        items.extend(labelled("分母：", denominator_items));
         (rate, text, items)
     } else {
         let list = facts.items.get(&ind.metric).unwrap_or(&empty);
@@ -656,7 +695,7 @@ mod tests {
     }
 
     fn unit(id: i64, name: &str, facts: Vec<(Metric, Vec<Item>)>, targets: &[(Metric, i64)]) -> UnitFacts {
-        UnitFacts { unit_id: id, unit_name: name.into(), items: facts.into_iter().collect(), targets: targets.iter().copied().collect() }
+        UnitFacts { unit_id: id, unit_name: name.into(), items: facts.into_iter().collect(), targets: targets.iter().copied().collect(), ..Default::default() }
     }
 
     fn scheme(indicators: Vec<Indicator>) -> Scheme {
@@ -889,6 +928,39 @@ mod tests {
         let facts = unit(1, "甲县", vec![(Metric::SignedCount, count(1)), (Metric::StartedCount, count(1))], &[(Metric::StartRate, 6000)]);
         let labels: Vec<String> = score(&s, &[facts])[0].indicators[0].items.iter().map(|i| i.label.clone()).collect();
         assert_eq!(labels, ["开工：项目1", "签约：项目1"]);
+    }
+
+    #[test]
+    fn five_rates_as_metrics() {
+        // Efficacy-ranked 招商引资落地率 and a ratio-scored 计划投资完成率 against an 80 % target.
+        let s = scheme(vec![
+            indicator("landing", "招商引资落地率", Metric::LandingRate, false, Rule::Efficacy { weight: 1000 }),
+            indicator("invest", "计划投资完成率", Metric::InvestmentRate, true, Rule::Ratio { weight: 1000, cap: 1000 }),
+        ]);
+        let mut a = unit(1, "甲县", vec![(Metric::LandingRate, count(1)), (Metric::InvestmentRate, items(&[(600_00, 100)]))], &[(Metric::InvestmentRate, 8000)]);
+        a.denominators = [(Metric::LandingRate, count(2)), (Metric::InvestmentRate, items(&[(1_000_00, 100)]))].into_iter().collect();
+        // 乙县 has nothing in any denominator: the rate is 0, not a division by zero.
+        let b = unit(2, "乙县", vec![], &[(Metric::InvestmentRate, 8000)]);
+        let scores = score(&s, &[a, b]);
+        let first = &scores[0];
+        assert_eq!(first.unit_name, "甲县");
+        assert_eq!(first.indicators[0].actual, 5000);
+        assert!(first.indicators[0].explanation.starts_with("招商引资落地率 1.00 个 ÷ 2.00 个 = 50.00%"), "{}", first.indicators[0].explanation);
+        assert_eq!(first.indicators[0].items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["分子：项目1", "分母：项目1", "分母：项目2"]);
+        // 600 of 1,000 万 = 60 %; 60 / 80 × 10 = 7.5 分.
+        assert_eq!((first.indicators[1].actual, first.indicators[1].points), (6000, 750));
+        assert!(first.indicators[1].explanation.starts_with("计划投资完成率 600.00 万元 ÷ 1000.00 万元 = 60.00%"), "{}", first.indicators[1].explanation);
+        let second = &scores[1];
+        assert_eq!((second.indicators[0].actual, second.indicators[1].points), (0, 0));
+        assert!(second.indicators[0].explanation.contains("分母为 0"));
+        assert_eq!(Metric::EfficacyRate.unit(), "%");
+        assert_eq!(actual(Metric::LandingRate, &scores_facts()), 3333);
+    }
+
+    fn scores_facts() -> UnitFacts {
+        let mut f = unit(1, "甲县", vec![(Metric::LandingRate, count(1))], &[]);
+        f.denominators.insert(Metric::LandingRate, count(3));
+        f
     }
 
     /// (7) Scheduled targets and schedule checks.

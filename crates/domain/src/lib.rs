@@ -37,6 +37,8 @@ macro_rules! coded {
 }
 
 pub mod access;
+pub mod aftercare;
+pub mod approvals;
 pub mod assessment;
 pub mod audit;
 pub mod dates;
@@ -50,6 +52,7 @@ pub mod notify;
 pub mod password;
 pub mod profile;
 pub mod project;
+pub mod rates;
 pub mod region;
 pub mod role;
 pub mod target;

@@ -255,7 +255,7 @@ impl Store {
         let province: String = self.units().await?.iter().find(|u| u.kind == "bureau").map(|u| u.region_code.chars().take(2).collect()).unwrap_or_default();
         let mut facts: BTreeMap<i64, UnitFacts> = units
             .iter()
-            .map(|u| (u.id, UnitFacts { unit_id: u.id, unit_name: u.name.clone(), items: BTreeMap::new(), targets: BTreeMap::new() }))
+            .map(|u| (u.id, UnitFacts { unit_id: u.id, unit_name: u.name.clone(), items: BTreeMap::new(), targets: BTreeMap::new(), denominators: BTreeMap::new() }))
             .collect();
         let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
 
@@ -425,6 +425,8 @@ impl Store {
             let kind = domain::event::EventKind::parse(&e.kind).map_or("活动", |k| k.label());
             add(&mut facts, &[(e.organizer_unit_id, 100)], Metric::Events, e.id, &format!("{}（{kind}，{} {}）", e.name, e.start_on, e.city), 100);
         }
+        // The five rates (五率): numerator and denominator records of each unit.
+        self.add_five_rates(&mut facts, start, cutoff).await?;
         Ok(facts.into_values().collect())
     }
 

@@ -70,6 +70,14 @@ macro_rules! each_table {
         { use event_project as $entity; $body }
         { use follow_up as $entity; $body }
         { use attachment as $entity; $body }
+        { use approval_item as $entity; $body }
+        { use project_filing as $entity; $body }
+        { use commitment as $entity; $body }
+        { use yearly_result as $entity; $body }
+        { use efficacy_review as $entity; $body }
+        { use visit_signal as $entity; $body }
+        { use policy_condition as $entity; $body }
+        { use policy_payment as $entity; $body }
         { use import as $entity; $body }
         { use import_change as $entity; $body }
         { use saved_view as $entity; $body }
@@ -89,10 +97,10 @@ macro_rules! each_table {
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 41] = [
+const TABLES: [&str; 49] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
     "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
-    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "events", "event_participants", "event_projects", "follow_ups", "attachments", "imports", "import_changes", "saved_views",
+    "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "events", "event_participants", "event_projects", "follow_ups", "attachments", "approval_items", "project_filings", "commitments", "yearly_results", "efficacy_reviews", "visit_signals", "policy_conditions", "policy_payments", "imports", "import_changes", "saved_views",
     "quotas", "task_lists", "task_items", "assessment_schemes", "assessment_runs", "dispatch_notes", "dispatch_reports",
     "notifications", "notify_channels", "deliveries",
     "audit_events", "audit_head",

@@ -1,6 +1,8 @@
 //! Database access for zhaoshang: entities, migrations and repositories over SQLite and
 //! PostgreSQL through one set of SeaORM queries. The only crate that knows SQL.
 
+pub mod aftercare;
+pub mod approvals;
 pub mod assessment;
 pub mod audit;
 pub mod backup;
@@ -17,8 +19,10 @@ pub mod entities;
 mod migration;
 pub mod notifications;
 pub mod passwords;
+pub mod policies;
 pub mod profile;
 pub mod projects;
+pub mod rates;
 pub mod services;
 pub mod sessions;
 pub mod targets;

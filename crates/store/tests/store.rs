@@ -95,19 +95,31 @@ async fn with_data(store: &Store) {
     store.add_channel(&who(), ChannelOwner::User(officer.id), &mail, now).await.unwrap();
     let reminder = domain::notify::Reminder { rule: domain::notify::Rule::Digest, key: "digest:user:1:2026-11-27".into(), title: "今日待办".into(), body: "下一步：今天到期 1 条".into(), link: "/".into(), recipients: vec![officer.id], units: vec![unit.id] };
     assert_eq!(store.enqueue(&[reminder], now).await.unwrap(), (1, 2));
+    // Approvals with a request raised for a blocked item, the filing, a commitment, a visit's
+    // signal and a policy condition.
+    store.create_checklist(&who(), later.id).await.unwrap();
+    let item = store.approval_items(later.id).await.unwrap()[0].item.clone();
+    store.raise_approval_request(&who(), unit.id, item.id, "用地预审材料被退回", Some(unit.id), today + chrono::Duration::days(5)).await.unwrap();
+    let code = domain::approvals::ProjectCode::parse("2403-610703-04-01-000123", today).unwrap();
+    store.save_filing(&who(), later.id, None, &store::approvals::FilingInput { national_code: Some(code), filing_kind: None, authority: "南郑区发改局".into(), approved_on: None }).await.unwrap();
+    let figures = domain::aftercare::Figures { tax_wan: Some(500_00), ..Default::default() };
+    store.save_commitment(&who(), later.id, None, &store::aftercare::CommitmentInput { figures, land_mu: Some(80_00), ..Default::default() }).await.unwrap();
+    store.add_signal(&who(), unit.id, second.id, None, domain::aftercare::Signal::Expanding, "拟建二期", today).await.unwrap();
+    let policy = store.add_policy_item(&who(), later.id, "税收贡献奖励", "", 100_00).await.unwrap();
+    store.add_policy_condition(&who(), policy.id, domain::aftercare::Indicator::Tax, 500_00).await.unwrap();
 }
 
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
     // Down and up again: every migration is reversible.
     use sea_orm_migration::MigratorTrait;
     store::Migrator::down(&db.store.db, None).await.unwrap();
-    assert_eq!(db.store.pending_migrations().await.unwrap(), 10);
+    assert_eq!(db.store.pending_migrations().await.unwrap(), 11);
     db.store.migrate().await.unwrap();
     with_data(&db.store).await;
 }

@@ -130,6 +130,9 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
     nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));
+    nav.push(item("approvals", "/approvals", "前期手续", "续", "服务"));
+    nav.push(item("aftercare", "/aftercare", "企业服务", "服", "服务"));
+    nav.push(item("policies", "/policies", "政策兑现", "策", "服务"));
     if sees_all {
         nav.push(item("verifications", "/verifications", "实地核查", "核", "服务"));
     }
@@ -138,6 +141,7 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     }
     nav.push(item("dispatch", "/dispatch", "周调度", "调", "调度考核"));
     nav.push(item("assessment", "/assessment", "考核", "考", "调度考核"));
+    nav.push(item("rates", "/rates", "五率", "率", "调度考核"));
     if writes {
         nav.push(item("imports", "/imports", "导入", "导", "管理"));
     }

@@ -153,6 +153,7 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     let companies = store.load_generated(&who, data).await?;
     events(store, &who).await?;
     dispatch(store, &who).await?;
+    store.seed_aftercare(&who, chrono::Utc::now().date_naive()).await?;
     assessment(store, &who).await?;
     Ok(Report { units: units.len(), users: n, companies })
 }

@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table.
 
+pub mod approval_item;
 pub mod assessment_run;
 pub mod assessment_scheme;
 pub mod attachment;
@@ -7,11 +8,13 @@ pub mod audit_event;
 pub mod audit_head;
 pub mod chain;
 pub mod cluster;
+pub mod commitment;
 pub mod contact;
 pub mod credit_share;
 pub mod delivery;
 pub mod dispatch_note;
 pub mod dispatch_report;
+pub mod efficacy_review;
 pub mod enterprise;
 pub mod event;
 pub mod event_participant;
@@ -24,8 +27,11 @@ pub mod link;
 pub mod notification;
 pub mod notify_channel;
 pub mod password_history;
+pub mod policy_condition;
 pub mod policy_item;
+pub mod policy_payment;
 pub mod profile_version;
+pub mod project_filing;
 pub mod quota;
 pub mod project;
 pub mod project_file;
@@ -42,6 +48,8 @@ pub mod task_list;
 pub mod unit;
 pub mod user;
 pub mod verification;
+pub mod visit_signal;
+pub mod yearly_result;
 
 /// Binary columns in backups as hex text (JSON has no bytes).
 pub mod hex_bytes {

@@ -10,10 +10,14 @@ use tower_http::trace::TraceLayer;
 use crate::{AppState, auth, headers, metrics};
 
 mod account;
+mod aftercare;
 mod api;
+mod approvals;
 pub(crate) mod assessment;
 pub(crate) mod dispatch;
 mod natives;
+mod policies;
+mod rates;
 mod assets;
 mod audit;
 mod chains;
@@ -125,6 +129,29 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/requests"),
     ("POST", "/requests/{id}"),
     ("POST", "/requests/{id}/escalate"),
+    ("GET", "/approvals"),
+    ("POST", "/approvals/settings"),
+    ("GET", "/projects/{id}/approvals"),
+    ("POST", "/projects/{id}/approvals/checklist"),
+    ("POST", "/projects/{id}/approvals/items"),
+    ("POST", "/projects/{id}/approvals/items/{item}"),
+    ("POST", "/projects/{id}/approvals/items/{item}/request"),
+    ("POST", "/projects/{id}/approvals/filing"),
+    ("GET", "/projects/{id}/performance"),
+    ("POST", "/projects/{id}/performance/commitment"),
+    ("POST", "/projects/{id}/performance/results"),
+    ("POST", "/projects/{id}/performance/reviews"),
+    ("GET", "/projects/{id}/policies"),
+    ("POST", "/projects/{id}/policies/{item}/conditions"),
+    ("POST", "/projects/{id}/policies/{item}/conditions/{condition}/delete"),
+    ("POST", "/projects/{id}/policies/{item}/payments"),
+    ("GET", "/policies"),
+    ("GET", "/rates"),
+    ("GET", "/rates.xlsx"),
+    ("GET", "/aftercare"),
+    ("POST", "/aftercare/rules"),
+    ("GET", "/aftercare/{id}"),
+    ("POST", "/aftercare/{id}/signals"),
     ("GET", "/imports"),
     ("POST", "/imports"),
     ("GET", "/imports/template/{kind}"),
@@ -277,6 +304,29 @@ pub fn router(state: AppState) -> Router {
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", post(requests::update))
         .route("/requests/{id}/escalate", post(requests::escalate))
+        .route("/approvals", get(approvals::board))
+        .route("/approvals/settings", post(approvals::save_settings))
+        .route("/projects/{id}/approvals", get(approvals::show))
+        .route("/projects/{id}/approvals/checklist", post(approvals::create_checklist))
+        .route("/projects/{id}/approvals/items", post(approvals::add_item))
+        .route("/projects/{id}/approvals/items/{item}", post(approvals::update_item))
+        .route("/projects/{id}/approvals/items/{item}/request", post(approvals::raise_request))
+        .route("/projects/{id}/approvals/filing", post(approvals::save_filing))
+        .route("/projects/{id}/performance", get(aftercare::performance))
+        .route("/projects/{id}/performance/commitment", post(aftercare::save_commitment))
+        .route("/projects/{id}/performance/results", post(aftercare::save_result))
+        .route("/projects/{id}/performance/reviews", post(aftercare::review))
+        .route("/projects/{id}/policies", get(policies::show))
+        .route("/projects/{id}/policies/{item}/conditions", post(policies::add_condition))
+        .route("/projects/{id}/policies/{item}/conditions/{condition}/delete", post(policies::remove_condition))
+        .route("/projects/{id}/policies/{item}/payments", post(policies::add_payment))
+        .route("/policies", get(policies::list))
+        .route("/rates", get(rates::page))
+        .route("/rates.xlsx", get(rates::export))
+        .route("/aftercare", get(aftercare::list))
+        .route("/aftercare/rules", post(aftercare::save_rules))
+        .route("/aftercare/{id}", get(aftercare::company))
+        .route("/aftercare/{id}/signals", post(aftercare::add_signal))
         .route("/imports", get(imports::list).post(imports::upload).layer(DefaultBodyLimit::max(state.config.import.max_bytes().saturating_add(1024 * 1024))))
         .route("/imports/template/{kind}", get(imports::template))
         .route("/imports/{id}", get(imports::show))
