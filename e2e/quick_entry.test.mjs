@@ -36,7 +36,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zs-e2e-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ZS_ADMIN_PASSWORD: password };
+  // The search index lives beside the SQLite file; for PostgreSQL, in this run's own folder.
+  const env = { ...process.env, ZS_ADMIN_PASSWORD: password, ZS__SEARCH__DIR: join(dir, 'search') };
   let args;
   const pg = process.env.ZS_TEST_DATABASE_URL;
   if (pg) {
@@ -231,4 +232,35 @@ test('a county head writes the week\'s note on a key project from a phone, and t
   assert.match(breakdown, /完成|全组/, 'each indicator explains its points');
   assert.deepEqual(errors, []);
   await pc.close();
+});
+
+test('on a phone, two characters find a company, and a gap ranks companies that become targets in one tap', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'officer-610703');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+
+  await page.goto(`${base}/search`);
+  await page.fill('#s-q', '秦岭');
+  await Promise.all([page.waitForURL(/\/search\?q=/), page.click('main form[role=search] button[type=submit]')]);
+  assert.ok((await page.textContent('main')).includes('秦岭航空零部件'), 'found by two characters');
+  assert.ok((await page.textContent('.search-facets')).includes('地区'), 'with facets to narrow by');
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `search: no horizontal scrolling on a phone (scrollWidth ${width})`);
+
+  await page.goto(`${base}/matching`);
+  await Promise.all([page.waitForURL(/\/matches$/), page.click('main section.card a[href$="/matches"] >> nth=0')]);
+  const rows = page.locator('li.match-row');
+  assert.ok(await rows.count() > 0, 'the gap has ranked companies');
+  await rows.first().locator('summary').click();
+  assert.ok((await rows.first().locator('table').textContent()).includes('行业'), 'the score explained');
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `ranking: no horizontal scrolling on a phone (scrollWidth ${width})`);
+  await Promise.all([page.waitForURL(/\/targets\/\d+\?done=created/), rows.first().locator('button[type=submit]').click()]);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

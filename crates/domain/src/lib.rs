@@ -46,6 +46,7 @@ pub mod dispatch;
 pub mod event;
 pub mod imports;
 pub mod industry;
+pub mod matching;
 pub mod money;
 pub mod names;
 pub mod notify;

@@ -96,6 +96,11 @@ pub fn by_names(province: &str, city: &str, county: &str) -> Option<&'static Reg
     county.or(city).or(province)
 }
 
+/// Every region's name (province, prefecture, county), e.g. for a segmentation dictionary.
+pub fn names() -> Vec<&'static str> {
+    REGIONS.values().map(|r| r.name).collect()
+}
+
 pub fn count() -> usize {
     REGIONS.len()
 }

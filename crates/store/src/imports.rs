@@ -447,6 +447,18 @@ impl Store {
         import::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这次导入".into()))
     }
 
+    /// (file name, status) of the imports whose file name begins with `prefix`: the batches a
+    /// resumable load has committed.
+    pub async fn imports_named(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        Ok(import::Entity::find()
+            .select_only()
+            .columns([import::Column::FileName, import::Column::Status])
+            .filter(import::Column::FileName.starts_with(prefix))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// The import history of some units (`None`: all), newest first, without the files.
     pub async fn imports(&self, units: Option<Vec<i64>>, limit: u64) -> Result<Vec<import::Model>> {
         let mut query = import::Entity::find();

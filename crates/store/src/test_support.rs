@@ -95,3 +95,21 @@ impl TestDb {
         request::Entity::update_many().col_expr(request::Column::Deadline, Expr::value(deadline)).filter(request::Column::Id.eq(id)).exec(&self.store.db).await.expect("backdate request");
     }
 }
+
+impl TestDb {
+    /// An account of `unit_id` with one role (its password hash is a placeholder nobody signs in
+    /// with), and the `Who` its writes are made as.
+    pub async fn person(&self, username: &str, unit_id: i64, role: domain::Role) -> crate::Who {
+        let new = crate::users::NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            phone: String::new(),
+            unit_id,
+            roles: vec![role],
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+            must_change_password: false,
+        };
+        let user = self.store.create_user(&crate::Who::system("test"), new).await.expect("create the test account");
+        crate::Who { user_id: Some(user.id), username: username.into(), unit_id: Some(unit_id), ip: "127.0.0.1".into() }
+    }
+}

@@ -19,6 +19,31 @@ pub struct Config {
     pub import: ImportConfig,
     pub notifications: NotificationsConfig,
     pub smtp: SmtpConfig,
+    pub search: SearchConfig,
+}
+
+/// Where this instance keeps its search index (a cache of the database; each instance has its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// A folder; empty: beside the SQLite file (`<file>.search`), or `search-index` for
+    /// PostgreSQL; `:memory:` keeps it in memory and rebuilds it at every start.
+    pub dir: String,
+}
+
+impl SearchConfig {
+    /// The folder of the index, or `None` to keep it in memory.
+    pub fn folder(&self, database_url: &str) -> Option<std::path::PathBuf> {
+        match self.dir.trim() {
+            ":memory:" => None,
+            "" => match database_url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
+                Some(":memory:") => None,
+                Some(file) => Some(std::path::PathBuf::from(format!("{file}.search"))),
+                None => Some(std::path::PathBuf::from("search-index")),
+            },
+            dir => Some(std::path::PathBuf::from(dir)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,6 +196,7 @@ impl Default for Config {
             import: ImportConfig::default(),
             notifications: NotificationsConfig::default(),
             smtp: SmtpConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -385,6 +411,15 @@ mod tests {
         assert!(!format!("{config:?}").contains("s3cret"));
         let err = Config::load(None, env(&[("ZS__SMTP__HOST", "smtp.example.gov.cn")])).unwrap_err();
         assert!(err.to_string().contains("smtp.from"), "{err}");
+    }
+
+    #[test]
+    fn the_search_index_lives_beside_the_database_unless_told() {
+        let c = SearchConfig::default();
+        assert_eq!(c.folder("sqlite://data/zs.db?mode=rwc"), Some(std::path::PathBuf::from("data/zs.db.search")));
+        assert_eq!(c.folder("postgres://zs@db/zs"), Some(std::path::PathBuf::from("search-index")));
+        assert_eq!(SearchConfig { dir: ":memory:".into() }.folder("sqlite://x.db"), None);
+        assert_eq!(SearchConfig { dir: "/var/lib/zs/search".into() }.folder("sqlite://x.db"), Some(std::path::PathBuf::from("/var/lib/zs/search")));
     }
 
     #[test]

@@ -78,6 +78,16 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<search::Error> for AppError {
+    fn from(e: search::Error) -> Self {
+        match e {
+            search::Error::Store(s) => s.into(),
+            search::Error::Invalid(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(format!("template: {e}"))

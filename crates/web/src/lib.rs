@@ -34,6 +34,8 @@ pub struct Inner {
     pub demo: bool,
     /// The cockpit's figures per scope, at most a minute old.
     pub cockpit: routes::cockpit::CockpitCache,
+    /// This instance's search index.
+    pub search: Arc<search::Search>,
 }
 
 impl std::ops::Deref for AppState {
@@ -44,8 +46,8 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config, demo: bool) -> AppState {
-        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, cockpit: Default::default() }))
+    pub fn new(store: Store, config: Config, demo: bool, search: Arc<search::Search>) -> AppState {
+        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, cockpit: Default::default(), search }))
     }
 }
 
@@ -63,7 +65,8 @@ impl Application {
         let demo = store::settings::get(&store.db, store::settings::DEMO_DATA).await.ok().flatten().as_deref() == Some("true");
         let listener = TcpListener::bind(&config.server.bind).await?;
         let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
-        let state = AppState::new(store, config, demo);
+        let search = open_search(&store, &config).await?;
+        let state = AppState::new(store, config, demo, search);
         let router = routes::router(state.clone());
         Ok(Application { listener, router, grace, state })
     }
@@ -81,6 +84,8 @@ impl Application {
         let jobs = tokio::spawn(background_jobs(self.state.clone()));
         // Reminders: worked out and sent beside the server, never on a request.
         let reminders = tokio::spawn(notify::run(self.state.clone()));
+        // The search index follows the database's outbox (and is rebuilt when missing).
+        let feed = tokio::spawn(self.state.search.clone().run_feed(Duration::from_secs(2)));
         let grace = self.grace;
         let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal());
@@ -95,8 +100,20 @@ impl Application {
         };
         jobs.abort();
         reminders.abort();
+        feed.abort();
         outcome
     }
+}
+
+/// Opens this instance's search index. A missing one is built at once for a small database (a
+/// demo, a test) and otherwise in the background, while searches go to the database.
+pub async fn open_search(store: &Store, config: &Config) -> std::io::Result<Arc<search::Search>> {
+    let folder = config.search.folder(&config.database.url);
+    let search = search::Search::open(store.clone(), folder).await.map_err(std::io::Error::other)?;
+    if search.needs_rebuild() && store.count_enterprises().await.map_err(std::io::Error::other)? < 50_000 {
+        search.rebuild(&|_, _, _| {}).await.map_err(std::io::Error::other)?;
+    }
+    Ok(search)
 }
 
 async fn shutdown_signal() {

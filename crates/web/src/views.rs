@@ -129,6 +129,7 @@ pub fn navigation(user: &CurrentUser) -> Vec<NavItem> {
     nav.push(item("natives", "/natives", "汉商", "汉", "工作台"));
     nav.push(item("enterprises", "/enterprises", "企业库", "企", "工作台"));
     nav.push(item("chains", "/chains", "产业链", "链", "工作台"));
+    nav.push(item("matching", "/matching", "精准招商", "准", "工作台"));
     nav.push(item("requests", "/requests", "企业诉求", "诉", "服务"));
     nav.push(item("approvals", "/approvals", "前期手续", "续", "服务"));
     nav.push(item("aftercare", "/aftercare", "企业服务", "服", "服务"));

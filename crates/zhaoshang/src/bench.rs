@@ -73,6 +73,118 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
+fn fits_file(scale: Scale, data: &Path) -> std::path::PathBuf {
+    data.join(format!("fits-{}.json", format!("{scale:?}").to_lowercase()))
+}
+
+/// Resident memory of this process now (Linux: VmRSS), in MiB.
+fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// `zhaoshang bench --search`: rebuilds the index of the data set (timed), then measures the same
+/// queries through the index and as SQL `LIKE` side by side, ranks the universe for every gap
+/// (timed, with precision at 20 against the companies built to fit), and reports resident memory.
+pub async fn search(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()> {
+    use domain::access::Visibility;
+    use search::{Filters, RankRequest, Request, Search};
+    let (store, _) = data_set(scale, data).await?;
+    let folder = data.join(format!("bench-{}.search", format!("{scale:?}").to_lowercase()));
+    let index = Search::open(store.clone(), Some(folder)).await?;
+    let started = Instant::now();
+    let docs = index.rebuild(&|kind, at, max| {
+        if at == max || at % 200_000 < 5_000 {
+            eprintln!("  indexing {}: {at}/{max}", kind.label());
+        }
+    }).await?;
+    let rebuild = started.elapsed();
+    println!("index rebuilt: {docs} documents in {:.1} s", rebuild.as_secs_f64());
+
+    // Queries: two characters of real names, whole words of names, scope words, a code prefix.
+    let sample = store.enterprises_after(0, 2000).await?;
+    let mut queries: Vec<String> = Vec::new();
+    for (i, e) in sample.iter().enumerate().filter(|(i, _)| i % 97 == 0).take(12) {
+        let chars: Vec<char> = e.name.chars().collect();
+        queries.push(chars.iter().skip(2).take(2).collect());
+        if i % 2 == 0 {
+            queries.push(chars.iter().take(4).collect());
+        }
+    }
+    queries.extend(["复合材料", "机床", "航空", "碳纤维", "传感器", "钛合金", "汉江", "秦岭"].iter().map(|s| s.to_string()));
+    if let Some(code) = sample.iter().find_map(|e| e.uscc.clone()) {
+        queries.push(code[..10].to_string());
+    }
+    let chenggu = store.unit_by_code("610722").await?.map_or(1, |u| u.id);
+    let mut index_times = Vec::new();
+    let mut like_times = Vec::new();
+    let mut count_times = Vec::new();
+    let mut found = 0u64;
+    for round in 0..rounds.max(1) {
+        for q in &queries {
+            let visibility = if round % 2 == 0 { Visibility::All } else { Visibility::Unit(chenggu) };
+            let request = Request { q: q.clone(), kind: None, filters: Filters::default(), limit: 10, visibility, led_chains: vec![], also_enterprises: vec![] };
+            let t = Instant::now();
+            let out = index.search(&request).await?;
+            index_times.push(t.elapsed());
+            if !out.from_index {
+                bail!("the index did not answer");
+            }
+            found += out.count(store::search_feed::Kind::Enterprise);
+            let t = Instant::now();
+            store.find_enterprises(q, visibility, 50).await?;
+            like_times.push(t.elapsed());
+            let t = Instant::now();
+            store.count_enterprises_like(q).await?;
+            count_times.push(t.elapsed());
+        }
+    }
+    for v in [&mut index_times, &mut like_times, &mut count_times] {
+        v.sort();
+    }
+    println!();
+    println!("| {} queries × {} rounds | p50 ms | p95 ms | max ms |", queries.len(), rounds.max(1));
+    println!("|---|---|---|---|");
+    for (name, v) in [("index: hits of 4 kinds + counts + 5 facets, permission-filtered", &index_times), ("SQL: the old search (name prefix, then LIKE %q%), 50 rows", &like_times), ("SQL: COUNT(*) WHERE name LIKE %q%", &count_times)] {
+        println!("| {name} | {} | {} | {} |", ms(percentile(v, 0.5)), ms(percentile(v, 0.95)), ms(*v.last().unwrap_or(&Duration::ZERO)));
+    }
+    println!("companies matched per query, mean: {:.0}", found as f64 / index_times.len().max(1) as f64);
+    println!("p95 speed-up over the old SQL search: {:.1}×", percentile(&like_times, 0.95).as_secs_f64() / percentile(&index_times, 0.95).as_secs_f64().max(1e-9));
+
+    // Ranking every gap, with precision at 20 against the companies built to fit it.
+    let fits: Vec<[i64; 2]> = std::fs::read_to_string(fits_file(scale, data)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let offices = store.offices().await?;
+    let weights = store.match_weights().await?;
+    let mut rank_times = Vec::new();
+    let mut precisions = Vec::new();
+    let mut considered = 0u64;
+    for g in store.gap_links().await? {
+        let request = RankRequest { gap: domain::matching::Gap::new(&g.link.industry_codes, &g.link.keywords), weights: weights.clone(), reach: store::matching::reach(&offices), provinces: vec![], min_capital_wan: None, tag: None, limit: 20 };
+        let t = Instant::now();
+        let ranking = index.rank(&request).await?;
+        rank_times.push(t.elapsed());
+        considered += ranking.considered;
+        let built: std::collections::HashSet<i64> = fits.iter().filter(|f| f[0] == g.link.id).map(|f| f[1]).collect();
+        if built.len() >= 20 {
+            let hits = ranking.ranked.iter().take(20).filter(|r| built.contains(&r.enterprise_id)).count();
+            precisions.push(hits as f64 / 20.0);
+        }
+    }
+    rank_times.sort();
+    println!();
+    println!("ranking the universe for one gap ({} gaps, {:.0} companies scored per gap): p50 {} ms, p95 {} ms, max {} ms", rank_times.len(), considered as f64 / rank_times.len().max(1) as f64, ms(percentile(&rank_times, 0.5)), ms(percentile(&rank_times, 0.95)), ms(*rank_times.last().unwrap_or(&Duration::ZERO)));
+    if precisions.is_empty() {
+        println!("precision at 20: no gap has 20 companies built to fit it at this scale");
+    } else {
+        let mean = precisions.iter().sum::<f64>() / precisions.len() as f64;
+        let min = precisions.iter().cloned().fold(1.0, f64::min);
+        println!("precision at 20 on the companies built to fit: mean {:.3}, worst gap {:.2} ({} gaps)", mean, min, precisions.len());
+    }
+    println!("resident memory after searching and ranking: {:.0} MiB", resident_mib().unwrap_or(0.0));
+    Ok(())
+}
+
 /// The data set of a scale, generated on first use.
 async fn data_set(scale: Scale, data: &Path) -> anyhow::Result<(Store, String)> {
     std::fs::create_dir_all(data)?;
@@ -84,6 +196,9 @@ async fn data_set(scale: Scale, data: &Path) -> anyhow::Result<(Store, String)> 
         let started = Instant::now();
         let report = generate::generate(&store, scale).await?;
         println!("generated in {:.1} s: {report}", started.elapsed().as_secs_f64());
+        // Which companies were built to fit which gap: kept beside the data set, for precision.
+        let fits: Vec<[i64; 2]> = report.fits.iter().map(|(l, e)| [*l, *e]).collect();
+        std::fs::write(fits_file(scale, data), serde_json::to_string(&fits)?)?;
     } else {
         println!("reusing {}", file.display());
     }
@@ -94,7 +209,8 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
     let (store, url) = data_set(scale, data).await?;
     let mut config = Config::default();
     config.database.url = url;
-    let router = web::routes::router(AppState::new(store.clone(), config, true));
+    let search = web::open_search(&store, &config).await?;
+    let router = web::routes::router(AppState::new(store.clone(), config, true, search));
     let bureau = sign_in(&router, "bureau").await?;
     let officer = sign_in(&router, "officer-610703").await?;
 
@@ -206,8 +322,10 @@ fn peak_mib() -> Option<f64> {
 pub async fn office(scale: Scale, data: &Path, rows: usize) -> anyhow::Result<()> {
     let (store, url) = data_set(scale, data).await?;
     let mut config = Config::default();
+    config.search.dir = ":memory:".into();
     config.database.url = url;
-    let router = web::routes::router(AppState::new(store.clone(), config, true));
+    let search = search::Search::open(store.clone(), None).await?;
+    let router = web::routes::router(AppState::new(store.clone(), config, true, search));
     let bureau = sign_in(&router, "bureau").await?;
 
     // 1. Export every company, streamed: the body is consumed chunk by chunk like a client would.

@@ -72,7 +72,52 @@ fn county_of(rng: &mut Rng, prefecture: &str) -> String {
     if counties.is_empty() { prefecture.to_string() } else { rng.pick(&counties).to_string() }
 }
 
-pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], links: &[link::Model], seed: u64) -> Generated {
+/// (link id, enterprise id) of the companies built to fit each gap.
+pub type Fits = Vec<(i64, i64)>;
+
+/// Eastern prefectures (the provinces industry moves from), for the companies built to fit.
+const EASTERN: &[(&str, &str)] = &[("310100", "上海"), ("320500", "苏州"), ("320100", "南京"), ("330100", "杭州"), ("330200", "宁波"), ("440300", "深圳"), ("440100", "广州"), ("441900", "东莞"), ("440600", "佛山"), ("350200", "厦门"), ("110100", "北京"), ("120100", "天津"), ("370200", "青岛")];
+
+/// Turns some companies into ones that fit a weak or missing link by construction: the link's own
+/// class, all its keywords in the business scope, 10 亿元 or more, 500强 or listed, operating, in
+/// the east. Ranking quality is measured by how many of them come first (precision at 20).
+fn build_fits(data: &mut Generated, links: &[link::Model], per_gap: usize, rng: &mut Rng) -> Fits {
+    let mut fits = Vec::new();
+    if per_gap == 0 || data.enterprises.is_empty() {
+        return fits;
+    }
+    let mut used = std::collections::HashSet::new();
+    let n = data.enterprises.len() as u64;
+    for l in links.iter().filter(|l| l.strength != "strong" && l.active) {
+        let Some(code) = l.industry_codes.split(',').map(str::trim).find(|c| c.len() == 4) else { continue };
+        let keywords: Vec<&str> = l.keywords.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
+        if keywords.is_empty() {
+            continue;
+        }
+        for k in 0..per_gap {
+            let mut i = (rng.next() % n) as usize;
+            while !used.insert(i) {
+                i = (i + 1) % n as usize;
+            }
+            let (prefecture, place) = *rng.pick(EASTERN);
+            let e = &mut data.enterprises[i];
+            let name = format!("{place}{}{}{}号有限公司", rng.pick(CORES), keywords[k % keywords.len()], i % 9973);
+            e.name_norm = domain::names::normalize_name(&name);
+            e.name = name;
+            e.industry_code = code.to_string();
+            e.business_scope = format!("{}的研发、生产和销售；{}；技术服务；货物进出口。", keywords.join("、"), domain::industry::lookup(code).map_or("", |x| x.name));
+            e.capital_wan = Some((100_000 + (rng.next() % 400_000) as i64) * 100);
+            e.tags = join_tags(&[if k % 2 == 0 { Tag::China500 } else { Tag::Listed }]);
+            e.region_code = county_of(rng, prefecture);
+            e.status = "存续".into();
+            e.is_local = false;
+            fits.push((l.id, e.id));
+        }
+    }
+    fits
+}
+
+pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], links: &[link::Model], seed: u64) -> (Generated, Fits) {
     let mut rng = Rng::new(seed);
     let today = Utc::now().date_naive();
     let now = Utc::now();
@@ -171,6 +216,13 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
         }
     }
 
+    let per_gap = match sizes.enterprises {
+        n if n >= 500_000 => 25,
+        n if n >= 10_000 => 3,
+        _ => 0,
+    };
+    let fits = build_fits(&mut data, links, per_gap, &mut rng);
+
     // Targets: each courting unit takes companies, mostly from other places, tied to matching links.
     let courting: Vec<&unit::Model> = units.iter().filter(|u| matches!(u.kind.as_str(), "county" | "park" | "office")).collect();
     let mut taken = std::collections::HashSet::new();
@@ -248,5 +300,5 @@ pub fn generate(sizes: &Sizes, units: &[unit::Model], users: &[user::Model], lin
             target.last_contact_on = Some(target.last_contact_on.map_or(happened_on, |d| d.max(happened_on)));
         }
     }
-    data
+    (data, fits)
 }

@@ -30,6 +30,8 @@ pub struct Report {
     pub units: usize,
     pub users: usize,
     pub companies: String,
+    /// (link id, enterprise id) of the companies built to fit each gap.
+    pub fits: crate::companies::Fits,
 }
 
 impl fmt::Display for Report {
@@ -146,7 +148,7 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     let n = store.insert_users_bulk(&who, users, "生成数据").await?;
     let users = store.users(None, "").await?;
     let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| store::profile::LinkNode::flatten(&h.links)).collect();
-    let mut data = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
+    let (mut data, fits) = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
     story(&mut data, &units, &users);
     crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);
     crate::projects_gen::story(&mut data, &units, &users, &links);
@@ -155,7 +157,9 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     dispatch(store, &who).await?;
     store.seed_aftercare(&who, chrono::Utc::now().date_naive()).await?;
     assessment(store, &who).await?;
-    Ok(Report { units: units.len(), users: n, companies })
+    // The search index of a new data set is built from the tables, not from millions of notes.
+    store.clear_outbox().await?;
+    Ok(Report { units: units.len(), users: n, companies, fits })
 }
 
 /// About eight promotion events over the year, organised by the bureau and the offices, with the

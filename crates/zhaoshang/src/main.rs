@@ -6,6 +6,7 @@ mod companies;
 mod demo;
 mod generate;
 mod projects_gen;
+mod universe;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,7 +103,12 @@ enum Command {
         /// Rows of the import file for --office.
         #[arg(long, default_value_t = 100_000)]
         import_rows: usize,
+        /// 测搜索与匹配 Measure search (index against SQL LIKE), ranking and precision instead of pages.
+        #[arg(long)]
+        search: bool,
     },
+    /// 重建搜索索引 Rebuild this instance's search index from the database (the server must not be running on the same index folder).
+    Reindex,
     /// 导入 Excel/CSV Import a spreadsheet: enterprises, targets, projects, followups or funds.
     Import {
         /// enterprises | targets | projects | followups | funds
@@ -120,6 +126,19 @@ enum Command {
         /// 有任何一行不合格就不导入，退出码 2 Refuse the whole file when any row is rejected (exit 2).
         #[arg(long)]
         strict: bool,
+    },
+    /// 导入企业全量库 Load millions of companies into the universe in batches; run again to resume.
+    Universe {
+        file: PathBuf,
+        /// 每批行数 Rows per batch (each batch is one transaction).
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        /// 导入到的单位代码 The unit recorded as importing (default: the bureau).
+        #[arg(long)]
+        unit: Option<String>,
+        /// 本次最多导入的批数 Stop after this many batches; running again resumes.
+        #[arg(long)]
+        max_batches: Option<usize>,
     },
     /// 生成合成数据 Generate a deterministic synthetic data set.
     Gen {
@@ -355,8 +374,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Bench { scale, data, rounds, office, import_rows } => {
-            if office {
+        Command::Universe { file, batch, unit, max_batches } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            let limits = web::routes::imports::limits(&config);
+            return universe::load(&store, &cli_who, universe::Options { file: &file, batch, unit: unit.as_deref(), limits, max_batches }).await;
+        }
+        Command::Reindex => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            let folder = config.search.folder(&config.database.url);
+            let Some(dir) = folder.clone() else { bail!("search.dir 设为 :memory: 时索引不落盘，无需重建") };
+            let index = search::Search::open(store, folder).await?;
+            let started = std::time::Instant::now();
+            let docs = index
+                .rebuild(&|kind, at, max| {
+                    if at == max || at % 100_000 < 5_000 {
+                        eprintln!("{}：{at}/{max}", kind.label());
+                    }
+                })
+                .await?;
+            println!("索引重建完成：{docs} 条记录，用时 {:.1} 秒，位于 {}", started.elapsed().as_secs_f64(), dir.display());
+        }
+        Command::Bench { scale, data, rounds, office, import_rows, search } => {
+            if search {
+                bench::search(scale, &data, rounds).await?;
+            } else if office {
                 bench::office(scale, &data, import_rows).await?;
             } else {
                 bench::run(scale, &data, rounds).await?;

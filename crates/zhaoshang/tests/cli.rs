@@ -189,3 +189,46 @@ async fn import_limits_come_from_the_configuration() {
     assert_eq!(db.store.count_enterprises().await.unwrap(), before, "nothing was written");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn the_universe_loads_in_batches_shows_progress_and_resumes_where_it_stopped() {
+    let db = TestDb::new().await;
+    db.store.load_profile(&store::Who::system("test"), include_str!("../../../profiles/hanzhong.toml")).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("zs_cli_universe_{}_{}", std::process::id(), db.is_postgres()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A data service's export: a title line, its column names, GBK, a scope with a line break.
+    let mut csv = String::from("全国企业名录导出\n企业名称,法定代表人,注册资本,登记状态,所属省份,所属城市,所属区县,经营范围\n");
+    for i in 1..=24 {
+        let scope = if i == 5 { "\"碳纤维复合材料\n研发、生产\"".to_string() } else { "碳纤维复合材料研发".to_string() };
+        let capital = if i == 23 { "很多".to_string() } else { format!("{}万元", 1000 + i) };
+        csv.push_str(&format!("苏州全量{i}号材料有限公司,张{i},{capital},存续,江苏省,苏州市,吴中区,{scope}\n"));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    let file = dir.join("全量企业.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    let path = file.to_str().unwrap();
+    let before = db.store.count_enterprises().await.unwrap();
+
+    let first = zhaoshang(&db.url, &["universe", path, "--batch", "10", "--max-batches", "1"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    assert!(text(&first).contains("已处理到第 12/26 行"), "{}", text(&first));
+    assert!(text(&first).contains("再次运行同一命令即从断点继续"));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before + 10);
+
+    let rest = zhaoshang(&db.url, &["universe", path, "--batch", "10"]);
+    assert_eq!(rest.status.code(), Some(0), "{}", text(&rest));
+    let out = text(&rest);
+    assert!(out.contains("续传：第 12 行及以前已在此前导入"), "{out}");
+    // The bad capital is reported at its row as Excel shows the file (a quoted break stays in its row).
+    assert!(out.contains("第 25 行「注册资本」"), "{out}");
+    assert!(out.contains("导入完成：新增 13") && out.contains("拒绝 1"), "{out}");
+    assert!(out.contains("不会自动成为目标企业"));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before + 23);
+    let (targets, _) = db.store.list_targets(domain::access::Visibility::All, &Default::default()).await.unwrap();
+    assert!(targets.is_empty(), "a company becomes a target by choice, never by import");
+
+    let again = zhaoshang(&db.url, &["universe", path]);
+    assert!(text(&again).contains("续传：第 26 行及以前"), "{}", text(&again));
+    assert_eq!(db.store.count_enterprises().await.unwrap(), before + 23, "nothing twice");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -92,6 +92,9 @@ fn render_links(nodes: &[LinkNode], facts: &std::collections::HashMap<i64, LinkF
         } else if l.strength != "strong" {
             out.push_str(&format!("<div><a href=\"/targets?link_id={}\">还没有目标企业</a></div>", l.id));
         }
+        if l.strength != "strong" {
+            out.push_str(&format!("<div><a class=\"btn btn-small\" href=\"/chains/{}/links/{}/matches\">推荐企业</a></div>", l.chain_id, l.id));
+        }
         out.push_str("</div>");
         if !n.children.is_empty() {
             render_links(&n.children, facts, out);

@@ -21,6 +21,7 @@ mod rates;
 mod assets;
 mod audit;
 mod chains;
+mod matching;
 pub mod cockpit;
 pub(crate) mod enterprises;
 pub(crate) mod events;
@@ -218,6 +219,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/chains"),
     ("GET", "/chains/{id}"),
     ("GET", "/chains/{id}/export.xlsx"),
+    ("GET", "/chains/{id}/links/{link_id}/matches"),
+    ("GET", "/matching"),
+    ("GET", "/matching/offices/{id}"),
+    ("POST", "/matching/weights"),
     ("GET", "/search"),
     ("GET", "/industries"),
     ("GET", "/api/v1/me"),
@@ -387,6 +392,10 @@ pub fn router(state: AppState) -> Router {
         .route("/chains", get(chains::list))
         .route("/chains/{id}", get(chains::show))
         .route("/chains/{id}/export.xlsx", get(chains::export))
+        .route("/chains/{id}/links/{link_id}/matches", get(matching::matches))
+        .route("/matching", get(matching::index))
+        .route("/matching/offices/{id}", get(matching::recommendations))
+        .route("/matching/weights", post(matching::save_weights))
         .route("/search", get(search::search))
         .route("/industries", get(search::industries))
         .route("/api/v1/me", get(api::me))

@@ -66,6 +66,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::default();
     config.server.bind = "127.0.0.1:0".into();
     config.database.url = db.url.clone();
+    config.search.dir = ":memory:".into();
     adjust(&mut config);
     let app = Application::build(config, store.clone()).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -1,0 +1,255 @@
+//! Search and ranking on a real database (SQLite, or PostgreSQL with ZS_TEST_DATABASE_URL):
+//! permissions filter hits and facet counts, the index fed change by change equals one rebuilt
+//! from scratch, and the ranking puts the companies built to fit a gap first, explained.
+
+use chrono::Utc;
+use domain::Role;
+use domain::access::Visibility;
+use domain::matching::{Gap, MatchWeights, Reach};
+use domain::money::{Currency, Wan};
+use domain::target::{FollowUpKind, Priority, Tag};
+use search::{Filters, RankRequest, Request, Search};
+use store::enterprises::EnterpriseInput;
+use store::follow_ups::NewFollowUp;
+use store::search_feed::Kind;
+use store::targets::NewTarget;
+use store::test_support::TestDb;
+use store::{Store, Who};
+
+const PROFILE: &str = include_str!("../../../profiles/hanzhong.toml");
+
+fn company(name: &str, industry: &str, region: &str, scope: &str, capital_wan: i64, tags: Vec<Tag>) -> EnterpriseInput {
+    EnterpriseInput {
+        name: name.into(),
+        industry_code: industry.into(),
+        region_code: region.into(),
+        business_scope: scope.into(),
+        capital: Some(Wan { hundredths: capital_wan * 100, currency: Currency::Cny }),
+        status: "存续".into(),
+        tags,
+        ..Default::default()
+    }
+}
+
+struct World {
+    db: TestDb,
+    nanzheng: i64,
+    chenggu: i64,
+    a: Who,
+    b: Who,
+    hanjiang: i64,
+    /// Fits the 航空复合材料 gap by construction too.
+    qinling: i64,
+    target_a: i64,
+}
+
+async fn world() -> World {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let sys = Who::system("test");
+    store.load_profile(&sys, PROFILE).await.unwrap();
+    let unit = |code: &'static str| async move { store.unit_by_code(code).await.unwrap().unwrap().id };
+    let (nanzheng, chenggu) = (unit("610703").await, unit("610722").await);
+    let a = db.person("officer.a", nanzheng, Role::Officer).await;
+    let b = db.person("officer.b", chenggu, Role::Officer).await;
+    let hanjiang = store.create_enterprise(&sys, &company("汉江机床有限公司", "3421", "610702", "金属切削机床制造", 30_000, vec![]), false).await.unwrap().id;
+    store.create_enterprise(&sys, &company("ＡＢＣ精密科技（苏州）有限公司", "3484", "320506", "精密零部件；数控加工", 5_000, vec![Tag::Listed]), false).await.unwrap();
+    let qinling = store.create_enterprise(&sys, &company("秦岭航空复合材料股份有限公司", "3062", "310115", "碳纤维预浸料及复合材料研发", 200_000, vec![Tag::China500]), false).await.unwrap().id;
+    let target_a = store.create_target(&a, &NewTarget { enterprise_id: hanjiang, owner_unit_id: nanzheng, owner_user_id: a.user_id, priority: Priority::A, source: String::new(), note: "机床扩产".into(), link_ids: vec![] }).await.unwrap().id;
+    store
+        .create_follow_up(&a, a.user_id.unwrap(), nanzheng, &NewFollowUp { enterprise_id: hanjiang, target_id: Some(target_a), project_id: None, happened_on: Utc::now().date_naive(), kind: FollowUpKind::Visit, place: "南郑".into(), latitude_e6: None, longitude_e6: None, participants: String::new(), summary: "企业计划新增五轴联动加工中心产能".into(), next_step: "发送地价测算表".into(), next_due: None, client_key: "search-test-1".into() }, vec![])
+        .await
+        .unwrap();
+    World { db, nanzheng, chenggu, a, b, hanjiang, qinling, target_a }
+}
+
+fn ask(q: &str, visibility: Visibility) -> Request {
+    Request { q: q.into(), kind: None, filters: Filters::default(), limit: 50, visibility, led_chains: vec![], also_enterprises: vec![] }
+}
+
+async fn built(store: &Store) -> std::sync::Arc<Search> {
+    let s = Search::open(store.clone(), None).await.unwrap();
+    s.rebuild(&|_, _, _| {}).await.unwrap();
+    s
+}
+
+#[tokio::test]
+async fn two_characters_find_a_company_and_permissions_filter_hits_and_facets() {
+    let w = world().await;
+    let s = built(&w.db.store).await;
+
+    for q in ["汉江", "江机", "机床有限", "abc", "ＡＢＣ", "苏州", "预浸料", "复合材料"] {
+        let out = s.search(&ask(q, Visibility::All)).await.unwrap();
+        assert!(out.from_index, "{q}");
+        assert!(out.count(Kind::Enterprise) >= 1, "{q}: {:?}", out.counts);
+    }
+    let out = s.search(&ask("汉江", Visibility::All)).await.unwrap();
+    assert_eq!(out.hits(Kind::Enterprise)[0].id, w.hanjiang, "the company whose name begins with it first");
+    assert!(s.search(&ask("不存在的公司名", Visibility::All)).await.unwrap().count(Kind::Enterprise) == 0);
+
+    // The universe is shared; the target and the follow-up belong to 南郑区.
+    let mine = s.search(&ask("汉江", Visibility::Unit(w.nanzheng))).await.unwrap();
+    let theirs = s.search(&ask("汉江", Visibility::Unit(w.chenggu))).await.unwrap();
+    assert_eq!((mine.count(Kind::Enterprise), mine.count(Kind::Target)), (1, 1));
+    assert_eq!(mine.hits(Kind::Target)[0].id, w.target_a);
+    assert_eq!((theirs.count(Kind::Enterprise), theirs.count(Kind::Target)), (1, 0));
+    let visit_mine = s.search(&ask("五轴联动", Visibility::Unit(w.nanzheng))).await.unwrap();
+    let visit_theirs = s.search(&ask("五轴联动", Visibility::Unit(w.chenggu))).await.unwrap();
+    assert_eq!((visit_mine.count(Kind::FollowUp), visit_theirs.count(Kind::FollowUp)), (1, 0));
+
+    // Facet counts are taken after the permission filter.
+    let status = |o: &search::Outcome, path: &str| o.facets.status.iter().find(|f| f.0 == path).map_or(0, |f| f.2);
+    assert_eq!(status(&mine, "/t/not_contacted") + status(&mine, "/t/contacted"), 1, "{:?}", mine.facets.status);
+    assert_eq!(status(&theirs, "/t/not_contacted") + status(&theirs, "/t/contacted"), 0, "{:?}", theirs.facets.status);
+    let all = s.search(&ask("", Visibility::Unit(w.chenggu))).await.unwrap();
+    let region_total: u64 = all.facets.region.iter().map(|f| f.2).sum();
+    assert_eq!(region_total, all.count(Kind::Enterprise) + all.count(Kind::Target) + all.count(Kind::Project), "{:?}", all.facets.region);
+
+    // Filters narrow by facet.
+    let mut r = ask("", Visibility::All);
+    r.filters.region = Some("/32".into());
+    let out = s.search(&r).await.unwrap();
+    assert_eq!(out.count(Kind::Enterprise), 1);
+    let mut r = ask("", Visibility::All);
+    r.filters.capital = Some("/ge10e".into());
+    assert_eq!(s.search(&r).await.unwrap().count(Kind::Enterprise), 1);
+    let mut r = ask("", Visibility::All);
+    r.filters.tag = Some("/china500".into());
+    assert_eq!(s.search(&r).await.unwrap().count(Kind::Enterprise), 1);
+    let _ = &w.b;
+}
+
+#[tokio::test]
+async fn an_index_fed_by_the_outbox_equals_one_rebuilt() {
+    let w = world().await;
+    let store = &w.db.store;
+    let fed = built(store).await;
+    let sys = Who::system("test");
+
+    // Changes after the build: a new company, a renamed one, a target for 城固县, a follow-up.
+    let new = store.create_enterprise(&sys, &company("汉中天成钛业有限公司", "3254", "610702", "钛合金材料", 8_000, vec![]), false).await.unwrap();
+    let old = store.enterprise(w.hanjiang).await.unwrap();
+    let mut renamed = company("汉江智能机床有限公司", "3421", "610702", "金属切削机床制造", 30_000, vec![]);
+    renamed.former_names = "汉江机床有限公司".into();
+    store.update_enterprise(&sys, old.id, old.version, &renamed, false).await.unwrap();
+    let t = store.create_target(&w.b, &NewTarget { enterprise_id: new.id, owner_unit_id: w.chenggu, owner_user_id: w.b.user_id, priority: Priority::B, source: String::new(), note: String::new(), link_ids: vec![] }).await.unwrap();
+    assert!(fed.lag(100).await.unwrap().unwrap() > 0, "the outbox noted the changes");
+
+    let out = fed.search(&ask("天成", Visibility::Unit(w.chenggu))).await.unwrap();
+    assert!(out.from_index);
+    assert_eq!((out.count(Kind::Enterprise), out.count(Kind::Target)), (1, 1), "caught up before answering");
+    assert_eq!(out.hits(Kind::Target)[0].id, t.id);
+    assert_eq!(fed.lag(100).await.unwrap(), Some(0));
+    // Found by the new name and by the former one.
+    assert_eq!(fed.search(&ask("智能机床", Visibility::All)).await.unwrap().count(Kind::Enterprise), 1);
+    assert_eq!(fed.search(&ask("汉江机床", Visibility::All)).await.unwrap().count(Kind::Enterprise), 1);
+
+    let rebuilt = built(store).await;
+    for q in ["", "汉江", "天成", "机床", "钛合金", "五轴联动", "abc"] {
+        for v in [Visibility::All, Visibility::Unit(w.nanzheng), Visibility::Unit(w.chenggu)] {
+            let a = fed.search(&ask(q, v)).await.unwrap();
+            let b = rebuilt.search(&ask(q, v)).await.unwrap();
+            for k in Kind::ALL {
+                let ids = |o: &search::Outcome| {
+                    let mut v: Vec<i64> = o.hits(k).iter().map(|h| h.id).collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(a.count(k), b.count(k), "{q} {v:?} {k:?}");
+                assert_eq!(ids(&a), ids(&b), "{q} {v:?} {k:?}");
+            }
+            assert_eq!(format!("{:?}", a.facets), format!("{:?}", b.facets), "{q} {v:?}");
+        }
+    }
+    let _ = &w.a;
+}
+
+#[tokio::test]
+async fn without_an_index_the_search_says_so_instead_of_guessing() {
+    let w = world().await;
+    let s = Search::open(w.db.store.clone(), None).await.unwrap();
+    assert!(s.needs_rebuild());
+    let out = s.search(&ask("汉江", Visibility::All)).await.unwrap();
+    assert!(!out.from_index && out.counts.is_empty());
+}
+
+#[tokio::test]
+async fn ranking_puts_the_constructed_fits_first_and_explains_each_score() {
+    let w = world().await;
+    let store = &w.db.store;
+    let sys = Who::system("test");
+    let gap = Gap::new("3062,3091", "复合材料,碳纤维,预浸料");
+    // Built to fit: the link's own class, all keywords, large, 500强 or listed, in the east.
+    let mut fits = vec![w.qinling];
+    for (i, region) in ["320506", "330106", "440305", "310115"].iter().enumerate() {
+        let tags = if i % 2 == 0 { vec![Tag::China500] } else { vec![Tag::Listed] };
+        let e = store.create_enterprise(&sys, &company(&format!("东部{i}号碳纤维复合材料有限公司"), "3062", region, "碳纤维、预浸料及复合材料的研发与生产", 150_000 + i as i64, tags), false).await.unwrap();
+        fits.push(e.id);
+    }
+    // Near misses: the right 大类 without keywords; keywords in the wrong industry and the west.
+    store.create_enterprise(&sys, &company("宁波塑料制品有限公司", "3079", "330203", "塑料制品", 500, vec![]), false).await.unwrap();
+    store.create_enterprise(&sys, &company("兰州碳纤维贸易有限公司", "5179", "620102", "碳纤维销售", 100, vec![]), false).await.unwrap();
+    // Excluded: local, closed, already a target.
+    let mut local = company("汉中复合材料有限公司", "3062", "610702", "复合材料", 200_000, vec![Tag::China500]);
+    local.is_local = true;
+    store.create_enterprise(&sys, &local, false).await.unwrap();
+    let mut closed = company("常州碳纤维复合材料有限公司", "3062", "320411", "碳纤维复合材料", 200_000, vec![]);
+    closed.status = "注销".into();
+    store.create_enterprise(&sys, &closed, false).await.unwrap();
+    let courted = store.create_enterprise(&sys, &company("杭州预浸料复合材料有限公司", "3062", "330106", "预浸料、复合材料、碳纤维", 200_000, vec![Tag::China500]), false).await.unwrap();
+    store.create_target(&w.a, &NewTarget { enterprise_id: courted.id, owner_unit_id: w.nanzheng, owner_user_id: w.a.user_id, priority: Priority::A, source: String::new(), note: String::new(), link_ids: vec![] }).await.unwrap();
+
+    let s = built(store).await;
+    let reach = Reach { offices: vec![("驻上海招商分局".into(), vec!["31".into(), "32".into(), "33".into()])] };
+    let r = RankRequest { gap: gap.clone(), weights: MatchWeights::default(), reach, provinces: vec![], min_capital_wan: None, tag: None, limit: 20 };
+    let ranking = s.rank(&r).await.unwrap();
+    let top: Vec<i64> = ranking.ranked.iter().take(fits.len()).map(|x| x.enterprise_id).collect();
+    let mut sorted_top = top.clone();
+    sorted_top.sort();
+    assert_eq!(sorted_top, fits, "the constructed fits come first: {:?}", ranking.ranked.iter().map(|x| (x.enterprise_id, x.score)).collect::<Vec<_>>());
+    assert_eq!(ranking.ranked.len(), fits.len() + 2, "near misses follow");
+    for x in &ranking.ranked {
+        assert_eq!(x.score, x.factors.iter().map(|f| f.points).sum::<i64>(), "explanations add up");
+        assert!(x.factors.iter().all(|f| !f.why.is_empty()));
+    }
+    assert!(ranking.ranked.windows(2).all(|p| p[0].score >= p[1].score));
+    let excluded: std::collections::HashMap<_, _> = ranking.excluded.iter().cloned().collect();
+    use domain::matching::Exclusion;
+    assert_eq!((excluded.get(&Exclusion::Local), excluded.get(&Exclusion::NotOperating), excluded.get(&Exclusion::Targeted)), (Some(&1), Some(&1), Some(&1)));
+    assert!(!ranking.ranked.iter().any(|x| x.enterprise_id == courted.id));
+
+    // Filters: provinces and capital.
+    let only_gd = s.rank(&RankRequest { provinces: vec!["44".into()], ..r.clone() }).await.unwrap();
+    assert_eq!(only_gd.ranked.len(), 1);
+    let big = s.rank(&RankRequest { min_capital_wan: Some(100_000), ..r.clone() }).await.unwrap();
+    assert_eq!(big.ranked.len(), fits.len());
+}
+
+#[tokio::test]
+async fn an_index_on_disk_survives_a_restart_and_catches_up_on_what_it_missed() {
+    let w = world().await;
+    let store = &w.db.store;
+    let dir = std::env::temp_dir().join(format!("zs_search_{}_{}", std::process::id(), w.db.is_postgres()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let first = Search::open(store.clone(), Some(dir.clone())).await.unwrap();
+    assert!(first.needs_rebuild(), "nothing on disk yet");
+    first.rebuild(&|_, _, _| {}).await.unwrap();
+    drop(first);
+    // Written while no instance was running.
+    store.create_enterprise(&Who::system("test"), &company("宝鸡钛谷新材料有限公司", "3254", "610302", "钛合金", 20_000, vec![]), false).await.unwrap();
+    let second = Search::open(store.clone(), Some(dir.clone())).await.unwrap();
+    assert!(!second.needs_rebuild(), "the index and its place in the outbox were kept");
+    let out = second.search(&ask("钛谷", Visibility::All)).await.unwrap();
+    assert!(out.from_index);
+    assert_eq!(out.count(Kind::Enterprise), 1, "caught up with the outbox after the restart");
+    // A rebuild switches to a new folder and removes the old one.
+    second.rebuild(&|_, _, _| {}).await.unwrap();
+    let generations = std::fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    assert_eq!(generations, 1);
+    assert_eq!(second.search(&ask("钛谷", Visibility::All)).await.unwrap().count(Kind::Enterprise), 1);
+    drop(second);
+    // Another database (or one restored from a backup) never takes this index for its own.
+    let other = TestDb::new().await;
+    assert!(Search::open(other.store.clone(), Some(dir.clone())).await.unwrap().needs_rebuild());
+    std::fs::remove_dir_all(&dir).ok();
+}
