@@ -1,5 +1,6 @@
 //! The index itself: its fields, where it lives, how it is rebuilt and kept up with the outbox.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -164,6 +165,9 @@ pub(crate) struct Engine {
     pub cursor: AtomicI64,
     pub at: AtomicI64,
     source: String,
+    /// PostgreSQL: transactions at or above the cursor already applied (committed while an
+    /// older one still ran). Not saved: after a restart they are applied again, which is harmless.
+    above: Mutex<BTreeSet<i64>>,
 }
 
 impl Engine {
@@ -171,7 +175,7 @@ impl Engine {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(threads, budget)?;
         let p = payload.unwrap_or(Payload { version: VERSION, source: String::new(), cursor: 0, at: 0 });
-        Ok(Engine { reader, writer: Mutex::new(writer), cursor: AtomicI64::new(p.cursor), at: AtomicI64::new(p.at), source: p.source })
+        Ok(Engine { reader, writer: Mutex::new(writer), cursor: AtomicI64::new(p.cursor), at: AtomicI64::new(p.at), source: p.source, above: Mutex::new(BTreeSet::new()) })
     }
 
     fn commit(&self, cursor: i64) -> Result<()> {
@@ -195,8 +199,8 @@ fn chrono_now() -> i64 {
 /// Where the index stands, for the pages and `zhaoshang reindex`.
 #[derive(Debug, Clone, Serialize)]
 pub enum Status {
-    /// Answers from the index, holding this many documents.
-    Ready { docs: u64 },
+    /// Answers from the index, holding this many documents in this many segments.
+    Ready { docs: u64, segments: usize },
     /// Being built: records done of about how many.
     Building { done: u64, total: u64 },
     /// No usable index: searches go to the database.
@@ -301,7 +305,10 @@ impl Search {
             return Status::Building { done: self.built.load(Ordering::SeqCst), total: self.to_build.load(Ordering::SeqCst) };
         }
         match self.engine() {
-            Some(e) => Status::Ready { docs: e.reader.searcher().num_docs() },
+            Some(e) => {
+                let searcher = e.reader.searcher();
+                Status::Ready { docs: searcher.num_docs(), segments: searcher.segment_readers().len() }
+            }
             None => Status::Missing,
         }
     }
@@ -396,8 +403,7 @@ impl Search {
         };
         self.register(&index);
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
-        let fresh = Payload { version: VERSION, source: self.source.clone(), cursor, at: 0 };
-        let engine = Engine::new(index, Some(fresh), threads, 64_000_000 * threads)?;
+        let writer: IndexWriter = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
         let mut total_docs = 0u64;
         let mut maxes = Vec::new();
         for kind in Kind::ALL {
@@ -410,11 +416,8 @@ impl Search {
             while from <= max {
                 let to = (from + STEP - 1).min(max);
                 let docs = self.store.search_docs_range(kind, from, to).await?;
-                {
-                    let w = engine.writer.lock().unwrap_or_else(|e| e.into_inner());
-                    for d in &docs {
-                        w.add_document(self.document(kind, d))?;
-                    }
+                for d in &docs {
+                    writer.add_document(self.document(kind, d))?;
                 }
                 total_docs += docs.len() as u64;
                 self.built.fetch_add((to - from + 1) as u64, Ordering::SeqCst);
@@ -423,22 +426,33 @@ impl Search {
                 tokio::task::yield_now().await;
             }
         }
-        let engine = Arc::new(engine);
-        let committing = engine.clone();
-        tokio::task::spawn_blocking(move || committing.commit(cursor)).await.map_err(|e| Error::Invalid(e.to_string()))??;
-        // The next catch-up runs with a small writer: reopen with one thread and a small budget.
+        // Commit, then let the merges that commit starts finish: a new index answers from a few
+        // large segments rather than dozens of small ones.
+        let payload = Payload { version: VERSION, source: self.source.clone(), cursor, at: chrono_now() };
+        let text = serde_json::to_string(&payload).unwrap_or_default();
+        tokio::task::spawn_blocking(move || -> Result<()> {
+            let mut writer = writer;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&text);
+            prepared.commit()?;
+            writer.wait_merging_threads()?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| Error::Invalid(e.to_string()))??;
+        // Searched from now on, and kept current by a small writer.
         let engine = match (&generation, &self.dir) {
             (Some(generation), Some(dir)) => {
-                drop(engine);
                 write_current(dir, generation)?;
                 let reopened = self.open_dir(generation)?.ok_or_else(|| Error::Invalid("新建的索引无法打开".into()))?;
                 remove_old_generations(dir, generation);
                 Arc::new(reopened)
             }
-            _ => engine,
+            _ => Arc::new(Engine::new(index, Some(payload), 1, 50_000_000)?),
         };
+        let segments = engine.reader.searcher().segment_readers().len();
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(engine);
-        tracing::info!(docs = total_docs, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
+        tracing::info!(docs = total_docs, segments, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
         Ok(total_docs)
     }
 
@@ -450,8 +464,16 @@ impl Search {
         let mut applied = 0u64;
         loop {
             let cursor = engine.cursor.load(Ordering::SeqCst);
-            let batch = self.store.outbox_after(cursor, 1_000).await?;
+            let skip = engine.above.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let batch = self.store.outbox_after(cursor, &skip, 1_000).await?;
+            // Remembered once applied (below, after the commit), forgotten once below the cursor.
+            let remember = |engine: &Engine| {
+                let mut above = engine.above.lock().unwrap_or_else(|e| e.into_inner());
+                above.extend(batch.applied_above.iter().copied());
+                above.retain(|t| *t >= batch.cursor);
+            };
             if batch.changes.is_empty() {
+                remember(&engine);
                 if batch.cursor != cursor {
                     engine.cursor.store(batch.cursor, Ordering::SeqCst);
                 }
@@ -502,6 +524,7 @@ impl Search {
             })
             .await
             .map_err(|e| Error::Invalid(e.to_string()))??;
+            remember(&engine);
             applied += count;
             if !batch.more || applied >= budget {
                 return Ok(applied);
@@ -526,7 +549,8 @@ impl Search {
     /// Changes waiting for the index, counted up to `cap`; `None` when there is no index.
     pub async fn lag(&self, cap: u64) -> Result<Option<u64>> {
         let Some(engine) = self.engine() else { return Ok(None) };
-        Ok(Some(self.store.outbox_pending(engine.cursor.load(Ordering::SeqCst), cap).await?))
+        let skip = engine.above.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        Ok(Some(self.store.outbox_pending(engine.cursor.load(Ordering::SeqCst), &skip, cap).await?))
     }
 
     /// Keeps the index current: every `every`, apply the outbox; rebuild when there is no index.

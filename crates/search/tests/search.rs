@@ -253,3 +253,32 @@ async fn an_index_on_disk_survives_a_restart_and_catches_up_on_what_it_missed() 
     assert!(Search::open(other.store.clone(), Some(dir.clone())).await.unwrap().needs_rebuild());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn a_long_transaction_elsewhere_does_not_hide_what_others_committed() {
+    let w = world().await;
+    let store = &w.db.store;
+    let s = built(store).await;
+    // PostgreSQL: a transaction that has written and stays open holds back the horizon below
+    // which every transaction has ended. (SQLite has one writer at a time: nothing to hold.)
+    let held = if w.db.is_postgres() {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let other = sea_orm::Database::connect(w.db.url.as_str()).await.unwrap();
+        let txn = other.begin().await.unwrap();
+        txn.execute_unprepared("INSERT INTO settings (key, value) VALUES ('held_open', 'x')").await.unwrap();
+        Some((other, txn))
+    } else {
+        None
+    };
+    store.create_enterprise(&Who::system("test"), &company("西安长安航电有限公司", "3744", "610113", "航电", 9_000, vec![]), false).await.unwrap();
+    let out = s.search(&ask("长安航电", Visibility::All)).await.unwrap();
+    assert!(out.from_index);
+    assert_eq!(out.count(Kind::Enterprise), 1, "committed is found at once, whatever else is still running");
+    assert_eq!(s.lag(100).await.unwrap(), Some(0), "and not counted as waiting again");
+    if let Some((_, txn)) = held {
+        txn.rollback().await.unwrap();
+    }
+    // Applied once only: the next change is found too, and the first one is not lost.
+    store.create_enterprise(&Who::system("test"), &company("西安长安飞控有限公司", "3744", "610113", "飞控", 9_000, vec![]), false).await.unwrap();
+    assert_eq!(s.search(&ask("长安", Visibility::All)).await.unwrap().count(Kind::Enterprise), 2);
+}

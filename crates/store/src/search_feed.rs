@@ -2,11 +2,12 @@
 //! searched records, read in id ranges for a rebuild or by id for a change.
 //!
 //! The outbox position ("cursor") means the outbox id on SQLite, where one writer at a time makes
-//! ids follow commits, and a transaction id on PostgreSQL, where they do not: there a batch is every
-//! row of the transactions older than all running ones, so a slow transaction is waited for rather
-//! than skipped.
+//! ids follow commits, and a transaction id on PostgreSQL, where they do not: there it is the oldest
+//! transaction still running, below which everything has ended; committed transactions above it
+//! are read as they become visible (see [`Store::outbox_after`]), so a slow transaction is waited for
+//! rather than skipped, and holds back nobody else's changes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use domain::access::Visibility;
 
@@ -85,7 +86,6 @@ struct OutboxRow {
     id: i64,
     kind: String,
     record_id: i64,
-    txid: i64,
 }
 
 /// A batch of outbox notes and the cursor after it.
@@ -95,6 +95,8 @@ pub struct Batch {
     pub cursor: i64,
     /// Whether more is waiting after this batch.
     pub more: bool,
+    /// PostgreSQL: transactions at or above the new cursor that this batch applied.
+    pub applied_above: Vec<i64>,
 }
 
 type EnterpriseCols = (i64, Option<String>, String, String, String, String, String, Option<i64>, String, String, bool);
@@ -223,43 +225,62 @@ impl Store {
         Ok(row.and_then(|r| r.try_get::<i64>("", "v").ok()).unwrap_or(0))
     }
 
-    /// Notes after `cursor`, at most about `limit` (a PostgreSQL transaction is never split).
-    pub async fn outbox_after(&self, cursor: i64, limit: u64) -> Result<Batch> {
+    /// Notes after `cursor`, at most about `limit` of them (a transaction is never split).
+    ///
+    /// On PostgreSQL `cursor` is a transaction id below which every transaction has ended and
+    /// been applied; transactions at or above it that committed while an older one still ran are
+    /// read as soon as they are visible, and named in `applied_above` so that the caller passes
+    /// them back in `skip` until the cursor moves past them.
+    pub async fn outbox_after(&self, cursor: i64, skip: &BTreeSet<i64>, limit: u64) -> Result<Batch> {
         let backend = self.db.get_database_backend();
         if self.postgres() {
             let horizon = self.outbox_head().await?;
-            let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id, txid FROM search_outbox WHERE txid >= $1 AND txid < $2 ORDER BY txid, id LIMIT $3", [cursor.into(), horizon.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
-            let more = rows.len() as u64 > limit;
-            // Cut at a transaction boundary: the last transaction of a full batch is read again next time.
-            let (rows, next) = if more {
-                let last_tx = rows.last().map(|r| r.txid).unwrap_or(cursor);
-                let first_tx = rows.first().map(|r| r.txid).unwrap_or(cursor);
-                if last_tx == first_tx {
-                    // One transaction larger than the batch: take all of it.
-                    let all = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id, txid FROM search_outbox WHERE txid = $1 ORDER BY id", [last_tx.into()])).all(&self.db).await?;
-                    (all, last_tx + 1)
-                } else {
-                    (rows.into_iter().filter(|r| r.txid < last_tx).collect(), last_tx)
+            let txids: Vec<i64> = self
+                .db
+                .query_all_raw(Statement::from_sql_and_values(backend, "SELECT DISTINCT txid FROM search_outbox WHERE txid >= $1 ORDER BY txid", [cursor.into()]))
+                .await?
+                .iter()
+                .filter_map(|r| r.try_get::<i64>("", "txid").ok())
+                .filter(|t| !skip.contains(t))
+                .collect();
+            let mut batch = Batch { cursor, ..Default::default() };
+            let mut first_left = None;
+            for (i, txid) in txids.iter().enumerate() {
+                if !batch.changes.is_empty() && batch.changes.len() as u64 >= limit {
+                    first_left = Some(*txid);
+                    batch.more = i < txids.len();
+                    break;
                 }
-            } else {
-                (rows, horizon.max(cursor))
-            };
-            let changes = rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))).collect();
-            return Ok(Batch { changes, cursor: next, more });
+                let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id FROM search_outbox WHERE txid = $1 ORDER BY id", [(*txid).into()])).all(&self.db).await?;
+                batch.changes.extend(rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))));
+                if *txid >= horizon {
+                    batch.applied_above.push(*txid);
+                }
+            }
+            // Below the horizon every transaction has ended: the cursor moves up to it, or to the
+            // first transaction left for the next batch.
+            batch.cursor = first_left.map_or(horizon, |t| t.min(horizon)).max(cursor);
+            return Ok(batch);
         }
-        let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id, txid FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?", [cursor.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
+        let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?", [cursor.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
         let more = rows.len() as u64 > limit;
         let rows: Vec<OutboxRow> = rows.into_iter().take(limit as usize).collect();
         let next = rows.last().map(|r| r.id).unwrap_or(cursor);
         let changes = rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))).collect();
-        Ok(Batch { changes, cursor: next, more })
+        Ok(Batch { changes, cursor: next, more, applied_above: Vec::new() })
     }
 
-    /// How many notes wait after `cursor` (an index this far behind is not trusted for counts).
-    pub async fn outbox_pending(&self, cursor: i64, cap: u64) -> Result<u64> {
+    /// How many notes wait after `cursor` (not counting the transactions in `skip`), up to `cap`.
+    pub async fn outbox_pending(&self, cursor: i64, skip: &BTreeSet<i64>, cap: u64) -> Result<u64> {
         let backend = self.db.get_database_backend();
-        let sql = if self.postgres() { "SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE txid >= $1 LIMIT $2) x" } else { "SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE id > ? LIMIT ?) x" };
-        let row = self.db.query_one_raw(Statement::from_sql_and_values(backend, sql, [cursor.into(), (cap as i64).into()])).await?;
+        let sql = if self.postgres() {
+            // Transaction ids are numbers we wrote ourselves: safe to put in the text.
+            let not_in = if skip.is_empty() { String::new() } else { format!(" AND txid NOT IN ({})", skip.iter().map(i64::to_string).collect::<Vec<_>>().join(",")) };
+            format!("SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE txid >= $1{not_in} LIMIT $2) x")
+        } else {
+            "SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE id > ? LIMIT ?) x".to_string()
+        };
+        let row = self.db.query_one_raw(Statement::from_sql_and_values(backend, &sql, [cursor.into(), (cap as i64).into()])).await?;
         Ok(row.and_then(|r| r.try_get::<i64>("", "v").ok()).unwrap_or(0) as u64)
     }
 

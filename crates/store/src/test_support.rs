@@ -56,6 +56,8 @@ impl Drop for TestDb {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
+                // A search index kept beside the file, if a test made one.
+                let _ = std::fs::remove_dir_all(format!("{}.search", path.display()));
             }
             Cleanup::Postgres { admin_url, name } => {
                 let (admin_url, name) = (admin_url.clone(), name.clone());

@@ -100,7 +100,7 @@ pub async fn search(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<
         }
     }).await?;
     let rebuild = started.elapsed();
-    println!("index rebuilt: {docs} documents in {:.1} s", rebuild.as_secs_f64());
+    println!("index rebuilt: {docs} documents in {:.1} s ({:?})", rebuild.as_secs_f64(), index.status());
 
     // Queries: two characters of real names, whole words of names, scope words, a code prefix.
     let sample = store.enterprises_after(0, 2000).await?;
@@ -226,6 +226,7 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
     }
     let chenggu = store.unit_by_code("610722").await?.map_or(1, |u| u.id);
     let run_id = store.runs(None).await?.first().map(|r| r.id).context("the data set has no published assessment")?;
+    let gap = store.gap_links().await?.into_iter().find(|g| g.chain.id == chain).map(|g| g.link.id).context("the chain has no gap")?;
 
     let cases: Vec<(&str, &Session, String)> = vec![
         ("target list, bureau, all", &bureau, "/targets".into()),
@@ -259,6 +260,12 @@ pub async fn run(scale: Scale, data: &Path, rounds: usize) -> anyhow::Result<()>
         ("cockpit, one county", &officer, "/cockpit".into()),
         ("weekly dispatch, city", &bureau, "/dispatch".into()),
         ("weekly dispatch, one unit", &bureau, format!("/dispatch/units/{chenggu}")),
+        ("approvals board (signed, not started)", &bureau, "/approvals".into()),
+        ("five rates, counties, this year", &bureau, "/rates".into()),
+        ("aftercare, companies at risk", &bureau, "/aftercare".into()),
+        ("search, two characters, bureau", &bureau, "/search?q=秦岭".into()),
+        ("search, two characters, officer", &officer, "/search?q=汉江".into()),
+        ("gap ranking page (50 explained)", &bureau, format!("/chains/{chain}/links/{gap}/matches")),
     ];
     println!();
     println!("| page | rounds | p50 ms | p95 ms | max ms |");

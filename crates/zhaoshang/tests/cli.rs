@@ -8,6 +8,8 @@ fn zhaoshang(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
         .args(args)
         .env("ZS__DATABASE__URL", url)
+        // Tests keep the search index in memory (on PostgreSQL it would go to ./search-index).
+        .env("ZS__SEARCH__DIR", ":memory:")
         .env_remove("ZS_ADMIN_PASSWORD")
         .output()
         .expect("run zhaoshang")
@@ -102,6 +104,7 @@ async fn serve_stops_cleanly_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
         .args(["serve", "--migrate", "--bind", &format!("127.0.0.1:{port}")])
         .env("ZS__DATABASE__URL", &db.url)
+        .env("ZS__SEARCH__DIR", ":memory:")
         .spawn()
         .unwrap();
     let mut up = false;

@@ -3,7 +3,7 @@
 //! own index and its own position in the outbox (see the `search` crate).
 //!
 //! On PostgreSQL a row also carries its transaction id, because ids from a sequence are not in
-//! commit order: the reader takes rows of transactions older than every running one, so none is
+//! commit order: the reader keeps its place by transaction (see store::search_feed), so none is
 //! skipped. SQLite has one writer at a time, so there the id order is the commit order.
 
 use sea_orm::DbBackend;
