@@ -114,11 +114,13 @@ pub async fn matches(State(state): State<AppState>, user: CurrentUser, Path((cha
     let request = RankRequest { gap: Gap::new(&gap.link.industry_codes, &gap.link.keywords), weights, reach: reach(&offices), provinces, min_capital_wan, tag: tag_filter, limit: SHOWN };
     let ranking = state.search.rank(&request).await?;
     let units = names_of(&state).await?;
+    let ids: Vec<i64> = ranking.ranked.iter().map(|r| r.enterprise_id).collect();
+    let mut companies: HashMap<i64, _> = state.store.enterprises_in_order(&ids).await?.into_iter().map(|e| (e.id, e)).collect();
     let mut rows = Vec::new();
-    for (i, r) in ranking.ranked.iter().enumerate() {
-        let e = state.store.enterprise(r.enterprise_id).await?;
+    for r in &ranking.ranked {
+        let Some(e) = companies.remove(&r.enterprise_id) else { continue };
         let unit_id = suggest(&e.region_code, &offices, &user, gap.chain.lead_unit_id);
-        rows.push(Row { rank: i + 1, score: domain::matching::show(r.score), factors: factor_rows(&r.factors), unit_name: units.get(&unit_id).cloned().unwrap_or_default(), unit_id, link: None, e: line(e) });
+        rows.push(Row { rank: rows.len() + 1, score: domain::matching::show(r.score), factors: factor_rows(&r.factors), unit_name: units.get(&unit_id).cloned().unwrap_or_default(), unit_id, link: None, e: line(e) });
     }
     let (assign, pick_unit) = assignable(&state, &user).await?;
     let page = MatchesPage {
@@ -206,10 +208,12 @@ pub async fn recommendations(State(state): State<AppState>, user: CurrentUser, P
     let mut merged: Vec<(i64, (i64, Vec<Factor>, GapLink))> = best.into_iter().collect();
     merged.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
     merged.truncate(SHOWN);
+    let ids: Vec<i64> = merged.iter().map(|(eid, _)| *eid).collect();
+    let mut companies: HashMap<i64, _> = state.store.enterprises_in_order(&ids).await?.into_iter().map(|e| (e.id, e)).collect();
     let mut rows = Vec::new();
-    for (i, (eid, (score, factors, g))) in merged.into_iter().enumerate() {
-        let e = state.store.enterprise(eid).await?;
-        rows.push(Row { rank: i + 1, score: domain::matching::show(score), factors: factor_rows(&factors), unit_id: office.id, unit_name: office.name.clone(), link: Some((g.chain.id, g.link.id, format!("{} · {}", g.chain.name, g.link.name))), e: line(e) });
+    for (eid, (score, factors, g)) in merged {
+        let Some(e) = companies.remove(&eid) else { continue };
+        rows.push(Row { rank: rows.len() + 1, score: domain::matching::show(score), factors: factor_rows(&factors), unit_id: office.id, unit_name: office.name.clone(), link: Some((g.chain.id, g.link.id, format!("{} · {}", g.chain.name, g.link.name))), e: line(e) });
     }
     let (units, pick_unit) = assignable(&state, &user).await?;
     let page = RecommendationsPage { page: Page::new(&state, &user, format!("{} · 值得拜访的企业", office.name), "matching"), office, rows, millis: format!("{:.0}", started.elapsed().as_secs_f64() * 1000.0), units, pick_unit };

@@ -167,12 +167,8 @@ pub async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): 
             Ok::<Vec<i64>, store::StoreError>(ids.into_iter().filter(|id| ok.contains(id)).collect())
         }
     };
-    let e_ids = checked(Kind::Enterprise).await?;
-    let mut companies = Vec::new();
-    for id in &e_ids {
-        companies.push(line(state.store.enterprise(*id).await?));
-    }
-    page.enterprises = Section { total: outcome.count(Kind::Enterprise), rows: companies, ..empty(Kind::Enterprise) };
+    let companies = state.store.enterprises_in_order(&checked(Kind::Enterprise).await?).await?;
+    page.enterprises = Section { total: outcome.count(Kind::Enterprise), rows: companies.into_iter().map(line).collect(), ..empty(Kind::Enterprise) };
     let mut targets = Vec::new();
     for id in checked(Kind::Target).await? {
         targets.push(state.store.target_row(id).await?);
