@@ -59,6 +59,7 @@ pub mod role;
 pub mod target;
 pub mod unit;
 pub mod uscc;
+pub mod webhook;
 
 pub use access::{Access, Actor, Denied};
 pub use role::Role;

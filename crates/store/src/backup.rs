@@ -91,18 +91,21 @@ macro_rules! each_table {
         { use notification as $entity; $body }
         { use notify_channel as $entity; $body }
         { use delivery as $entity; $body }
+        { use api_token as $entity; $body }
+        { use webhook_subscription as $entity; $body }
+        { use webhook_delivery as $entity; $body }
         { use audit_event as $entity; $body }
         { use audit_head as $entity; $body }
     }};
 }
 
 /// Table names in foreign-key order, children last.
-const TABLES: [&str; 49] = [
+const TABLES: [&str; 52] = [
     "settings", "units", "users", "password_history", "profile_versions", "clusters", "chains", "links",
     "enterprises", "contacts", "targets", "target_links", "projects", "stage_changes", "funds_reports",
     "verifications", "project_files", "credit_shares", "service_members", "requests", "policy_items", "events", "event_participants", "event_projects", "follow_ups", "attachments", "approval_items", "project_filings", "commitments", "yearly_results", "efficacy_reviews", "visit_signals", "policy_conditions", "policy_payments", "imports", "import_changes", "saved_views",
     "quotas", "task_lists", "task_items", "assessment_schemes", "assessment_runs", "dispatch_notes", "dispatch_reports",
-    "notifications", "notify_channels", "deliveries",
+    "notifications", "notify_channels", "deliveries", "api_tokens", "webhook_subscriptions", "webhook_deliveries",
     "audit_events", "audit_head",
 ];
 
@@ -176,6 +179,7 @@ impl Store {
         let backend = self.backend();
         let txn = self.db.begin().await?;
         txn.execute_unprepared("DELETE FROM sessions").await?;
+        txn.execute_unprepared("DELETE FROM idempotency_keys").await?;
         for table in TABLES.iter().rev() {
             // Self-references first, so rows can go in any order.
             let unlink = SELF_REFERENCES.iter().find(|(t, _)| t == table).map(|(t, column)| format!("UPDATE {t} SET {column} = NULL"));

@@ -40,6 +40,17 @@ pub struct NewAttachment {
     pub data: Vec<u8>,
 }
 
+/// Which follow-ups a list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpFilter {
+    pub enterprise_id: Option<i64>,
+    pub target_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub since: Option<NaiveDate>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
 /// A follow-up as the timeline shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FollowUpView {
@@ -205,6 +216,42 @@ impl Store {
         };
         let rows = query.order_by_desc(follow_up::Column::HappenedOn).order_by_desc(follow_up::Column::Id).limit(limit).all(&self.db).await?;
         self.follow_up_views(rows).await
+    }
+
+    /// A page of the follow-ups `visibility` may see, newest first, optionally of one
+    /// enterprise, target or project and from a date on.
+    pub async fn follow_ups_page(&self, f: &FollowUpFilter, visibility: Visibility) -> Result<Vec<FollowUpView>> {
+        let mut query = follow_up::Entity::find();
+        if let Some(e) = f.enterprise_id {
+            query = query.filter(follow_up::Column::EnterpriseId.eq(e));
+        }
+        if let Some(t) = f.target_id {
+            query = query.filter(follow_up::Column::TargetId.eq(t));
+        }
+        if let Some(p) = f.project_id {
+            query = query.filter(follow_up::Column::ProjectId.eq(p));
+        }
+        if let Some(since) = f.since {
+            query = query.filter(follow_up::Column::HappenedOn.gte(since));
+        }
+        query = match visibility {
+            Visibility::All => query,
+            Visibility::Unit(u) | Visibility::UnitAndLedChains(u) => query.filter(follow_up::Column::UnitId.eq(u)),
+        };
+        let rows = query
+            .order_by_desc(follow_up::Column::HappenedOn)
+            .order_by_desc(follow_up::Column::Id)
+            .offset(f.page.saturating_mul(f.per_page))
+            .limit(f.per_page.clamp(1, 1000))
+            .all(&self.db)
+            .await?;
+        self.follow_up_views(rows).await
+    }
+
+    /// One follow-up with the names around it.
+    pub async fn follow_up_view(&self, id: i64) -> Result<FollowUpView> {
+        let row = self.follow_up(id).await?;
+        self.follow_up_views(vec![row]).await?.pop().ok_or_else(|| StoreError::NotFound("没有这条对接记录".into()))
     }
 
     async fn follow_up_views(&self, rows: Vec<follow_up::Model>) -> Result<Vec<FollowUpView>> {

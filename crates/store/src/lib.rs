@@ -2,6 +2,7 @@
 //! PostgreSQL through one set of SeaORM queries. The only crate that knows SQL.
 
 pub mod aftercare;
+pub mod api_tokens;
 pub mod approvals;
 pub mod assessment;
 pub mod audit;
@@ -33,6 +34,7 @@ pub mod settings;
 pub mod test_support;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

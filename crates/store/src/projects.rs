@@ -163,6 +163,13 @@ pub struct ProjectFilter {
     pub top500: bool,
     /// Suspected duplicates waiting for the bureau.
     pub duplicates: bool,
+    /// Projects that reached this stage on or after `reached_from` and before `reached_until`
+    /// (either bound optional), and with `reached_verified` only those whose arrival there was
+    /// verified on site.
+    pub reached: Option<Stage>,
+    pub reached_from: Option<NaiveDate>,
+    pub reached_until: Option<NaiveDate>,
+    pub reached_verified: bool,
     pub sort: ProjectSort,
     pub page: u64,
     pub per_page: u64,
@@ -1166,6 +1173,28 @@ impl Store {
         }
         if f.duplicates {
             query = query.filter(project::Column::Duplicate.eq(Duplicate::Pending.code()));
+        }
+        if let Some(stage) = f.reached {
+            let (on, verification) = match stage {
+                Stage::Lead => (project::Column::LeadOn, None),
+                Stage::Negotiating => (project::Column::NegotiatingOn, None),
+                Stage::Signed => (project::Column::SignedOn, Some(project::Column::SignedVerification)),
+                Stage::Started => (project::Column::StartedOn, Some(project::Column::StartedVerification)),
+                Stage::Operating => (project::Column::OperatingOn, Some(project::Column::OperatingVerification)),
+                Stage::InStatistics => (project::Column::InStatisticsOn, Some(project::Column::InStatisticsVerification)),
+            };
+            query = query.filter(on.is_not_null());
+            if let Some(from) = f.reached_from {
+                query = query.filter(on.gte(from));
+            }
+            if let Some(until) = f.reached_until {
+                query = query.filter(on.lt(until));
+            }
+            if f.reached_verified {
+                // Stages that need no site check have nothing to verify: none of them qualifies.
+                let Some(column) = verification else { return Ok(query.filter(Expr::val(1).eq(0))) };
+                query = query.filter(column.eq(Verification::Approved.code()));
+            }
         }
         let q = f.q.trim();
         if !q.is_empty() {

@@ -52,6 +52,10 @@ pub struct RequestFilter {
     pub overdue: bool,
     pub escalation: Option<Escalation>,
     pub project_id: Option<i64>,
+    /// One request only.
+    pub id: Option<i64>,
+    /// Rows skipped before the page (in deadline order).
+    pub offset: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -322,8 +326,11 @@ impl Store {
         if let Some(p) = f.project_id {
             query = query.filter(request::Column::ProjectId.eq(p));
         }
+        if let Some(id) = f.id {
+            query = query.filter(request::Column::Id.eq(id));
+        }
         let total = query.clone().count(&self.db).await?;
-        let rows = query.order_by_asc(request::Column::Deadline).order_by_asc(request::Column::Id).limit(limit).all(&self.db).await?;
+        let rows = query.order_by_asc(request::Column::Deadline).order_by_asc(request::Column::Id).offset(f.offset).limit(limit).all(&self.db).await?;
         let ent_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
         let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
         let project_ids: Vec<i64> = rows.iter().filter_map(|r| r.project_id).collect();

@@ -23,8 +23,8 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "zs_session";
 pub const PRE_SESSION_COOKIE: &str = "zs_csrf";
 
-/// Paths anyone may request: sign-in, operations probes and static assets.
-pub const PUBLIC_PATHS: [&str; 4] = ["/login", "/healthz", "/readyz", "/metrics"];
+/// Paths anyone may request: sign-in, operations probes, static assets and the API's documentation.
+pub const PUBLIC_PATHS: [&str; 6] = ["/login", "/healthz", "/readyz", "/metrics", "/api/openapi.json", "/api/docs"];
 pub const PUBLIC_PREFIXES: [&str; 1] = ["/assets/"];
 
 pub fn is_public(path: &str) -> bool {
@@ -51,6 +51,8 @@ pub struct CurrentUser {
     pub must_change_password: bool,
     /// Unread notifications (the bell in the top bar); counted for pages only.
     pub unread: u64,
+    /// The API token the request came with (then `session_id` is 0 and there is no CSRF token).
+    pub token_id: Option<i64>,
 }
 
 impl CurrentUser {
@@ -173,7 +175,23 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 
     let mut current = None;
     let mut stale_cookie = false;
-    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+    // Under /api a bearer token stands for the session: it carries no ambient authority (a
+    // browser never sends it on its own), so it needs no CSRF token; cookies are then ignored.
+    let bearer = path
+        .starts_with("/api/")
+        .then(|| req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(|v| v.trim().to_string()))
+        .flatten();
+    if let Some(secret) = &bearer {
+        match crate::api::guard::token_user(&state, secret, &ip).await {
+            Ok(user) => {
+                if let Err(response) = crate::api::guard::rate_limit(&state, &user) {
+                    return response;
+                }
+                current = Some(user);
+            }
+            Err(response) => return response,
+        }
+    } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
         match load_user(&state, &token, &ip).await {
             Ok(Some(user)) => current = Some(user),
             Ok(None) => stale_cookie = true,
@@ -182,7 +200,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method {
+    if unsafe_method && bearer.is_none() {
         let expected = match &current {
             Some(c) => Some(c.csrf.clone()),
             None => cookie(req.headers(), PRE_SESSION_COOKIE),
@@ -272,6 +290,7 @@ async fn load_user(state: &AppState, token: &str, ip: &str) -> Result<Option<Cur
         ip: ip.to_string(),
         must_change_password,
         unread: 0,
+        token_id: None,
         user,
         unit,
     }))
@@ -281,22 +300,29 @@ async fn load_user(state: &AppState, token: &str, ip: &str) -> Result<Option<Cur
 pub async fn api_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
-    if !is_api {
-        return response;
-    }
+    if is_api { to_problem(response) } else { response }
+}
+
+/// An error answer as problem details (RFC 9457); any other answer unchanged. The denial (for the
+/// audit), cookies and `Retry-After` go along.
+pub fn to_problem(response: Response) -> Response {
     let Some(body) = response.extensions().get::<ErrorBody>().cloned() else { return response };
-    let status = if response.status().is_redirection() { StatusCode::UNAUTHORIZED } else { body.status };
+    // The answer's own status: a handler may have changed it (a CSRF refusal is a 403).
+    let status = if response.status().is_redirection() { StatusCode::UNAUTHORIZED } else { response.status() };
     let problem = serde_json::json!({
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
         "status": status.as_u16(),
         "detail": body.detail,
     });
-    let mut out = (status, [(header::CONTENT_TYPE, "application/problem+json")], problem.to_string()).into_response();
+    let mut out = (status, [(header::CONTENT_TYPE, "application/problem+json"), (header::CACHE_CONTROL, "no-store")], problem.to_string()).into_response();
     for (name, value) in response.headers() {
-        if name == header::SET_COOKIE {
+        if name == header::SET_COOKIE || name == header::RETRY_AFTER {
             out.headers_mut().append(name, value.clone());
         }
+    }
+    if let Some(denial) = response.extensions().get::<Denial>().cloned() {
+        out.extensions_mut().insert(denial);
     }
     out
 }

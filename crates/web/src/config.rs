@@ -20,6 +20,23 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub smtp: SmtpConfig,
     pub search: SearchConfig,
+    pub api: ApiConfig,
+}
+
+/// The open API's limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Requests one token may make per minute (a burst of as many, refilled evenly).
+    pub requests_per_minute: u32,
+    /// Hours an `Idempotency-Key` and its first answer are kept.
+    pub idempotency_hours: i64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig { requests_per_minute: 600, idempotency_hours: 24 }
+    }
 }
 
 /// Where this instance keeps its search index (a cache of the database; each instance has its own).
@@ -197,6 +214,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             smtp: SmtpConfig::default(),
             search: SearchConfig::default(),
+            api: ApiConfig::default(),
         }
     }
 }

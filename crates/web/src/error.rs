@@ -18,6 +18,9 @@ pub enum AppError {
     Conflict(String),
     #[error("尝试过于频繁，请稍后再试")]
     TooMany,
+    /// A credential that is not accepted (an API token): 401 with the reason.
+    #[error("{0}")]
+    Unauthorized(String),
     /// Not signed in: a redirect to the sign-in page (HTML) or 401 (API).
     #[error("请先登录")]
     SignIn { next: String, expired: bool },
@@ -48,6 +51,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::SignIn { .. } => StatusCode::UNAUTHORIZED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +64,7 @@ impl AppError {
             AppError::BadRequest(_) => "输入有误",
             AppError::Conflict(_) => "数据冲突",
             AppError::TooMany => "请稍后再试",
+            AppError::Unauthorized(_) => "请先登录",
             AppError::SignIn { .. } => "请先登录",
             AppError::Internal(_) => "出错了",
         }

@@ -1,6 +1,7 @@
 //! The web face of zhaoshang: axum routes, middleware (sessions, CSRF, audit of denials,
 //! security headers, metrics) and askama pages. Knows HTTP, not SQL.
 
+pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod metrics;
 pub mod notify;
 pub mod routes;
 pub mod views;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +38,8 @@ pub struct Inner {
     pub cockpit: routes::cockpit::CockpitCache,
     /// This instance's search index.
     pub search: Arc<search::Search>,
+    /// The API's rate limits and idempotency keys in flight.
+    pub api: api::guard::Limiter,
 }
 
 impl std::ops::Deref for AppState {
@@ -47,7 +51,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config, demo: bool, search: Arc<search::Search>) -> AppState {
-        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, cockpit: Default::default(), search }))
+        AppState(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, cockpit: Default::default(), search, api: Default::default() }))
     }
 }
 
@@ -84,6 +88,8 @@ impl Application {
         let jobs = tokio::spawn(background_jobs(self.state.clone()));
         // Reminders: worked out and sent beside the server, never on a request.
         let reminders = tokio::spawn(notify::run(self.state.clone()));
+        // Webhooks to other systems: dispatched from the audit log and sent the same way.
+        let webhooks = tokio::spawn(webhooks::run(self.state.clone()));
         // The search index follows the database's outbox (and is rebuilt when missing).
         let feed = tokio::spawn(self.state.search.clone().run_feed(Duration::from_secs(2)));
         let grace = self.grace;
@@ -100,6 +106,7 @@ impl Application {
         };
         jobs.abort();
         reminders.abort();
+        webhooks.abort();
         feed.abort();
         outcome
     }
@@ -150,6 +157,9 @@ async fn background_jobs(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(pruned = n, "audit entries past retention removed"),
             Err(e) => tracing::warn!(error = %e, "audit pruning failed"),
+        }
+        if let Err(e) = state.store.purge_idempotency(chrono::Duration::hours(state.config.api.idempotency_hours.max(1))).await {
+            tracing::warn!(error = %e, "purging old idempotency keys failed");
         }
         if let Err(e) = state.store.purge_previews().await {
             tracing::warn!(error = %e, "purging old import previews failed");

@@ -88,6 +88,7 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "followup_again" => "这条对接记录之前已保存，没有重复记录",
         "done" => "已标记完成",
         "merged" => "已合并",
+        "revoked" => "令牌已吊销",
         "view_saved" => "视图已保存",
         "view_deleted" => "视图已删除",
         "contact" => "联系人已添加",

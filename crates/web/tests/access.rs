@@ -11,11 +11,15 @@ async fn every_route_but_the_public_ones_refuses_an_anonymous_request() {
     let app = spawn_app().await;
     let anonymous = helpers::client();
     let mut checked = 0;
-    for (method, path) in web::routes::ROUTES {
-        let concrete = path.replace("{id}", "1").replace("{file}", "app.css");
+    let api = web::api::operations();
+    assert!(api.iter().any(|(m, p)| m == "PATCH" && p == "/api/v1/projects/{id}"), "the walk includes the API's operations");
+    let routes = web::routes::ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).chain(api);
+    for (method, path) in routes {
+        let concrete = path.replace("{id}", "1").replace("{file}", "app.css").replace("{key}", "stage-1");
         let public = web::auth::is_public(&concrete);
-        let request = match *method {
+        let request = match method.as_str() {
             "GET" => anonymous.get(app.url(&concrete)),
+            "PATCH" => anonymous.patch(app.url(&concrete)).json(&serde_json::json!({ "version": 1 })),
             _ => anonymous.post(app.url(&concrete)).form(&[("x", "1")]),
         };
         let response = request.send().await.unwrap();
@@ -25,7 +29,7 @@ async fn every_route_but_the_public_ones_refuses_an_anonymous_request() {
             continue;
         }
         checked += 1;
-        let refused = match (*method, concrete.starts_with("/api/")) {
+        let refused = match (method.as_str(), concrete.starts_with("/api/")) {
             (_, true) => status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN,
             ("GET", false) => status == StatusCode::SEE_OTHER && location(&response).starts_with("/login"),
             // Unsafe requests fail the CSRF check before anything else.

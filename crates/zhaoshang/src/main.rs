@@ -83,6 +83,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 接口令牌 API tokens for scripts and other systems.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// 审计日志 Audit log.
     Audit {
         #[command(subcommand)]
@@ -181,6 +186,29 @@ enum UserAction {
 enum ProfileAction {
     /// 加载新版本配置 Load a profile file as a new version.
     Load { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// 创建令牌（只打印这一次）Make a token for a user; prints it once.
+    Create {
+        /// 用户名 The user whose rights the token carries.
+        #[arg(long)]
+        user: String,
+        /// 有效天数 Days until it expires (1–366).
+        #[arg(long, default_value_t = 90)]
+        expires: i64,
+        /// 用途 What it is for.
+        #[arg(long, default_value = "命令行创建")]
+        name: String,
+    },
+    /// 列出某用户的令牌 List a user's tokens.
+    List {
+        #[arg(long)]
+        user: String,
+    },
+    /// 吊销令牌 Revoke a token by id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -363,6 +391,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("恢复后审计链校验失败：序号 {seq}：{why}");
             }
         }
+        Command::Token { action } => {
+            let store = open(&config).await?;
+            store.migrate().await?;
+            token_command(&store, &cli_who, action).await?;
+        }
         Command::Audit { action: AuditAction::Verify } => {
             let store = open(&config).await?;
             let check = store::audit::verify(&store).await?;
@@ -471,6 +504,37 @@ async fn user_command(store: &Store, who: &Who, action: UserAction) -> anyhow::R
                 let inactive = if u.active { "" } else { " [停用]" };
                 println!("{}\t{}\t{}\t{}{locked}{inactive}", u.username, u.display_name, unit_name, u.roles);
             }
+        }
+    }
+    Ok(())
+}
+
+async fn token_command(store: &Store, who: &Who, action: TokenAction) -> anyhow::Result<()> {
+    let user_named = |name: String| async move {
+        store.user_by_name(&name).await?.ok_or_else(|| anyhow::anyhow!("没有用户 {name}"))
+    };
+    match action {
+        TokenAction::Create { user, expires, name } => {
+            let owner = user_named(user).await?;
+            let made = store.create_token(who, owner.id, &name, expires).await?;
+            println!("{}", made.secret);
+            eprintln!("已为 {} 创建令牌 #{}（{}），{} 到期。令牌只显示这一次，请妥善保存。", owner.username, made.token.id, made.token.name, made.token.expires_at.format("%Y-%m-%d %H:%M UTC"));
+        }
+        TokenAction::List { user } => {
+            let owner = user_named(user).await?;
+            let now = chrono::Utc::now();
+            for t in store.tokens_of(owner.id).await? {
+                let status = match (t.revoked_at, t.expires_at <= now) {
+                    (Some(_), _) => "已吊销",
+                    (None, true) => "已过期",
+                    (None, false) => "有效",
+                };
+                println!("#{}\t{}…\t{}\t{}\t到期 {}", t.id, t.prefix, status, t.name, t.expires_at.format("%Y-%m-%d"));
+            }
+        }
+        TokenAction::Revoke { id } => {
+            let t = store.revoke_token(who, id).await?;
+            println!("已吊销令牌 #{}（{}）", t.id, t.name);
         }
     }
     Ok(())

@@ -63,6 +63,23 @@ async fn generate_manage_accounts_verify_back_up_and_restore() {
     assert!(zhaoshang(&url, &["user", "unlock", "li-si"]).status.success());
     assert!(text(&zhaoshang(&url, &["user", "passwd", "li-si"])).contains("的新密码"));
 
+    // An API token: printed once on stdout (the note goes to stderr), listed by prefix, revocable.
+    let made = zhaoshang(&url, &["token", "create", "--user", "li-si", "--expires", "30", "--name", "统计局"]);
+    assert!(made.status.success(), "{}", text(&made));
+    let secret = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    assert!(secret.starts_with("zs_") && secret.len() == 67, "{secret}");
+    let kept = zhaoshang(&url, &["token", "create", "--user", "li-si"]);
+    let kept = String::from_utf8_lossy(&kept.stdout).trim().to_string();
+    let listed = text(&zhaoshang(&url, &["token", "list", "--user", "li-si"]));
+    assert!(listed.contains(&secret[..10]) && listed.contains("统计局") && !listed.contains(&secret), "{listed}");
+    assert!(text(&zhaoshang(&url, &["token", "create", "--user", "li-si", "--expires", "400"])).contains("有效期应为 1 至 366 天"));
+    assert!(text(&zhaoshang(&url, &["token", "create", "--user", "nobody"])).contains("没有用户 nobody"));
+    let id = listed.lines().find(|l| l.contains("统计局")).and_then(|l| l.strip_prefix('#')).and_then(|l| l.split('\t').next()).unwrap().to_string();
+    assert!(text(&zhaoshang(&url, &["token", "revoke", &id])).contains("已吊销"));
+    let now = chrono::Utc::now();
+    assert!(db.store.token_by_secret(&secret, now).await.unwrap().is_err(), "revoked");
+    assert!(db.store.token_by_secret(&kept, now).await.unwrap().is_ok());
+
     let verify = zhaoshang(&url, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
     assert!(text(&verify).contains("审计链完整"));
@@ -74,6 +91,7 @@ async fn generate_manage_accounts_verify_back_up_and_restore() {
     let restore = zhaoshang(&target.url, &["restore", "--from", file.to_str().unwrap()]);
     assert!(restore.status.success(), "{}", text(&restore));
     assert_eq!(target.store.count_users().await.unwrap(), db.store.count_users().await.unwrap());
+    assert!(target.store.token_by_secret(&kept, chrono::Utc::now()).await.unwrap().is_ok(), "tokens survive a restore");
     let refused = zhaoshang(&target.url, &["restore", "--from", file.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(text(&refused).contains("--force"));

@@ -39,6 +39,8 @@ pub mod request;
 pub mod saved_view;
 pub mod service_member;
 pub mod session;
+pub mod api_token;
+pub mod idempotency_key;
 pub mod setting;
 pub mod stage_change;
 pub mod target;
@@ -49,6 +51,8 @@ pub mod unit;
 pub mod user;
 pub mod verification;
 pub mod visit_signal;
+pub mod webhook_delivery;
+pub mod webhook_subscription;
 pub mod yearly_result;
 
 /// Binary columns in backups as hex text (JSON has no bytes).

@@ -89,3 +89,93 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, user: CurrentUse
     crate::auth::append_cookie(&mut response, &crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", true));
     Ok(response)
 }
+
+// ---- API tokens ---------------------------------------------------------------------------
+
+struct TokenLine {
+    token: store::entities::api_token::Model,
+    created: String,
+    expires: String,
+    last_used: String,
+    /// 有效 / 已过期 / 已吊销
+    status: &'static str,
+    live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    page: Page,
+    tokens: Vec<TokenLine>,
+    /// The secret of a token just made: shown once, here.
+    secret: Option<String>,
+    error: Option<String>,
+    name: String,
+    days: String,
+    max_days: i64,
+}
+
+async fn render_tokens(state: &AppState, user: &CurrentUser, secret: Option<String>, error: Option<String>, form: &FormData, flash: &str) -> Result<Response> {
+    let now = chrono::Utc::now();
+    let tokens = state
+        .store
+        .tokens_of(user.user.id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let (status, live) = match (t.revoked_at, t.expires_at <= now) {
+                (Some(_), _) => ("已吊销", false),
+                (None, true) => ("已过期", false),
+                (None, false) => ("有效", true),
+            };
+            TokenLine {
+                created: views::local_time(&t.created_at),
+                expires: views::local_time(&t.expires_at),
+                last_used: t.last_used_at.map(|at| format!("{}（{}）", views::local_time(&at), t.last_used_ip)).unwrap_or_else(|| "从未使用".into()),
+                status,
+                live,
+                token: t,
+            }
+        })
+        .collect();
+    let days = form.get("days");
+    let page = TokensPage {
+        page: Page::new(state, user, "接口令牌", "account").with_flash(flash),
+        tokens,
+        secret,
+        error,
+        name: form.get("name"),
+        days: if days.is_empty() { "90".into() } else { days },
+        max_days: store::api_tokens::MAX_DAYS,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The user's API tokens, and the form to make one.
+pub async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Response> {
+    render_tokens(&state, &user, None, None, &FormData::default(), &q.get("done")).await
+}
+
+/// Makes a token for the signed-in user and shows it once.
+pub async fn create_token(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
+    let days = match form.get("days").parse::<i64>() {
+        Ok(d) => d,
+        Err(_) => return render_tokens(&state, &user, None, Some("有效期应为天数，例如 90".into()), &form, "").await,
+    };
+    match state.store.create_token(&user.who(), user.user.id, &form.get("name"), days).await {
+        Ok(made) => render_tokens(&state, &user, Some(made.secret), None, &FormData::default(), "").await,
+        Err(store::StoreError::Invalid(m)) => render_tokens(&state, &user, None, Some(m), &form, "").await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes one of the user's own tokens (an administrator may revoke anyone's).
+pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, axum::extract::Path(id): axum::extract::Path<String>) -> Result<Response> {
+    let id = crate::forms::parse_id(&id)?;
+    let token = state.store.api_token(id).await?;
+    if token.user_id != user.user.id {
+        user.can(domain::access::Power::ManageUsers, "revoke", "api_token", id)?;
+    }
+    state.store.revoke_token(&user.who(), id).await?;
+    Ok(Redirect::to("/account/tokens?done=revoked").into_response())
+}

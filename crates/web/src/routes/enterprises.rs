@@ -29,7 +29,7 @@ pub fn may_edit_companies(user: &CurrentUser) -> bool {
     user.has(Role::Admin) || user.has(Role::Bureau) || user.has(Role::UnitHead) || user.has(Role::Officer) || user.has(Role::Department)
 }
 
-fn require_edit(user: &CurrentUser, action: &str, id: impl ToString) -> Result<()> {
+pub(crate) fn require_edit(user: &CurrentUser, action: &str, id: impl ToString) -> Result<()> {
     if may_edit_companies(user) {
         Ok(())
     } else {
@@ -210,7 +210,7 @@ struct FormPage {
     existing: Option<i64>,
 }
 
-fn input_from(form: &FormData) -> Result<EnterpriseInput> {
+pub(crate) fn input_from(form: &FormData) -> Result<EnterpriseInput> {
     let date = |name: &str, label: &str| -> Result<Option<NaiveDate>> {
         let v = form.get(name);
         if v.is_empty() {
@@ -253,7 +253,7 @@ fn input_from(form: &FormData) -> Result<EnterpriseInput> {
     })
 }
 
-fn form_of(e: &enterprise::Model) -> FormData {
+pub(crate) fn form_of(e: &enterprise::Model) -> FormData {
     let mut fields = vec![
         ("uscc".to_string(), e.uscc.clone().unwrap_or_default()),
         ("uscc_override_reason".to_string(), e.uscc_note.clone()),
@@ -340,10 +340,9 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): 
     }
 }
 
-pub async fn add_contact(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, form: FormData) -> Result<Response> {
-    let id = parse_id(&id)?;
-    require_edit(&user, "create", id)?;
-    let contact = NewContact {
+/// A contact as the form (or an API body) gives it.
+pub(crate) fn contact_from(form: &FormData) -> NewContact {
+    NewContact {
         name: form.get("name"),
         title: form.get("title"),
         phone: form.get("phone"),
@@ -351,8 +350,13 @@ pub async fn add_contact(State(state): State<AppState>, user: CurrentUser, Path(
         is_native: form.checked("is_native"),
         home_county: form.get("home_county"),
         note: form.get("note"),
-    };
-    state.store.add_contact(&user.who(), id, user.unit.id, &contact).await?;
+    }
+}
+
+pub async fn add_contact(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, form: FormData) -> Result<Response> {
+    let id = parse_id(&id)?;
+    require_edit(&user, "create", id)?;
+    state.store.add_contact(&user.who(), id, user.unit.id, &contact_from(&form)).await?;
     Ok(Redirect::to(&format!("/enterprises/{id}?done=contact#contacts")).into_response())
 }
 

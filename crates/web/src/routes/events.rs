@@ -59,7 +59,7 @@ fn may_edit(user: &CurrentUser, e: &event::Model) -> bool {
     user.actor.may(Access::Write, Owner::unit(e.organizer_unit_id)).is_ok()
 }
 
-fn check_edit(user: &CurrentUser, e: &event::Model) -> Result<()> {
+pub(crate) fn check_edit(user: &CurrentUser, e: &event::Model) -> Result<()> {
     user.may(Access::Write, Owner::unit(e.organizer_unit_id), "event", e.id)
 }
 
@@ -72,7 +72,7 @@ fn year_of(q: &FormData) -> Result<Option<i32>> {
     }
 }
 
-fn filter_from(q: &FormData) -> Result<EventFilter> {
+pub(crate) fn filter_from(q: &FormData) -> Result<EventFilter> {
     let coded = |name: &str, what: &str, parse: fn(&str) -> bool| -> Result<()> {
         let v = q.get(name);
         if v.is_empty() || parse(&v) { Ok(()) } else { Err(AppError::BadRequest(format!("未知的{what}「{v}」"))) }
@@ -228,7 +228,7 @@ fn date_field(form: &FormData, name: &str, label: &str) -> Result<NaiveDate> {
 }
 
 /// Reads the event form; errors name the field.
-fn input_from(form: &FormData) -> Result<EventInput> {
+pub(crate) fn input_from(form: &FormData) -> Result<EventInput> {
     let start_on = date_field(form, "start_on", "开始日期")?;
     let end_on = match form.get("end_on") {
         v if v.is_empty() => start_on,
@@ -247,7 +247,7 @@ fn input_from(form: &FormData) -> Result<EventInput> {
     })
 }
 
-fn form_of(e: &event::Model) -> FormData {
+pub(crate) fn form_of(e: &event::Model) -> FormData {
     FormData(
         [
             ("kind", e.kind.clone()),
@@ -268,7 +268,7 @@ fn form_of(e: &event::Model) -> FormData {
 }
 
 /// The organiser a form names must exist (else the form again) and be one the user may act for.
-async fn check_organizer(state: &AppState, user: &CurrentUser, unit_id: i64, event_id: Option<i64>) -> Result<std::result::Result<(), String>> {
+pub(crate) async fn check_organizer(state: &AppState, user: &CurrentUser, unit_id: i64, event_id: Option<i64>) -> Result<std::result::Result<(), String>> {
     if !state.store.units().await?.iter().any(|u| u.id == unit_id && u.active) {
         return Ok(Err(format!("所选主办单位（编号 {unit_id}）不存在或已停用")));
     }

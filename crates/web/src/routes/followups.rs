@@ -71,7 +71,7 @@ async fn render(state: &AppState, user: &CurrentUser, enterprise: Option<enterpr
     Ok(Html(page.render()?).into_response())
 }
 
-fn require_writer(user: &CurrentUser) -> Result<()> {
+pub(crate) fn require_writer(user: &CurrentUser) -> Result<()> {
     if may_edit_companies(user) { Ok(()) } else { Err(AppError::denied("您的角色不能记录对接", "create", "follow_up", "")) }
 }
 
@@ -152,7 +152,7 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn parse_input(form: &FormData, enterprise_id: i64) -> Result<NewFollowUp> {
+pub(crate) fn parse_input(form: &FormData, enterprise_id: i64) -> Result<NewFollowUp> {
     let happened_on = match form.get("happened_on") {
         v if v.is_empty() => chrono::Utc::now().date_naive(),
         v => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| AppError::BadRequest("「日期」应为 2026-11-27 这样的日期".into()))?,
@@ -200,6 +200,21 @@ pub(crate) fn coordinate(v: &str) -> Result<i64> {
     Ok(if negative { -value } else { value })
 }
 
+/// The target and project a follow-up is filed under must be ones the user may change.
+pub(crate) async fn check_links(state: &AppState, user: &CurrentUser, input: &NewFollowUp) -> Result<()> {
+    if let Some(target_id) = input.target_id {
+        let target = state.store.target(target_id).await?;
+        let leads = state.store.target_chain_leads(target_id).await?;
+        let chain_lead = leads.into_iter().find(|l| *l == user.unit.id);
+        user.may(Access::Write, Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: chain_lead }, "target", target_id)?;
+    }
+    if let Some(project_id) = input.project_id {
+        let p = state.store.project(project_id).await?;
+        crate::routes::projects::check(state, user, &p, Access::Write).await?;
+    }
+    Ok(())
+}
+
 pub async fn create(State(state): State<AppState>, user: CurrentUser, multipart: Multipart) -> Result<Response> {
     require_writer(&user)?;
     let (form, files) = match read_form(multipart).await {
@@ -214,18 +229,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, multipart:
         Err(AppError::BadRequest(m)) => return render(&state, &user, Some(enterprise), form, String::new(), Some(m)).await,
         Err(e) => return Err(e),
     };
-    // A follow-up on a target must be on one the user may change (their own unit's).
-    if let Some(target_id) = input.target_id {
-        let target = state.store.target(target_id).await?;
-        let leads = state.store.target_chain_leads(target_id).await?;
-        let chain_lead = leads.into_iter().find(|l| *l == user.unit.id);
-        user.may(Access::Write, Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: chain_lead }, "target", target_id)?;
-    }
-    // A follow-up on a project must be on one the user may change.
-    if let Some(project_id) = input.project_id {
-        let p = state.store.project(project_id).await?;
-        crate::routes::projects::check(&state, &user, &p, Access::Write).await?;
-    }
+    check_links(&state, &user, &input).await?;
     match state.store.create_follow_up(&user.who(), user.user.id, user.unit.id, &input, files).await {
         Ok((saved, fresh)) => {
             let done = if fresh { "followup" } else { "followup_again" };

@@ -1,5 +1,6 @@
-//! Every route of the application, in one table. The route walk test reads `ROUTES` to prove
-//! that everything outside the public list refuses an anonymous request.
+//! Every route of the application, in one table. The route walk test reads `ROUTES` (and the API's
+//! operations from its OpenAPI document) to prove that everything outside the public list refuses
+//! an anonymous request.
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -11,7 +12,6 @@ use crate::{AppState, auth, headers, metrics};
 
 mod account;
 mod aftercare;
-mod api;
 mod approvals;
 pub(crate) mod assessment;
 pub(crate) mod dispatch;
@@ -39,7 +39,8 @@ pub(crate) mod targets;
 pub(crate) mod tasks;
 mod units;
 mod users;
-mod verifications;
+pub(crate) mod verifications;
+mod webhooks;
 
 /// (method, path) of every route; `{id}` stands for a record id.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -225,9 +226,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/matching/weights"),
     ("GET", "/search"),
     ("GET", "/industries"),
-    ("GET", "/api/v1/me"),
-    ("GET", "/api/v1/units"),
-    ("GET", "/api/v1/users/{id}"),
+    ("GET", "/webhooks"),
+    ("POST", "/webhooks"),
+    ("GET", "/webhooks/{id}"),
+    ("POST", "/webhooks/{id}/edit"),
+    ("POST", "/webhooks/{id}/delete"),
+    ("POST", "/webhooks/{id}/test"),
+    ("POST", "/webhooks/deliveries/{id}/retry"),
+    ("GET", "/account/tokens"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/tokens/{id}/revoke"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
 ];
 
 /// The largest multipart body: every file at its limit, plus the form.
@@ -398,9 +408,17 @@ pub fn router(state: AppState) -> Router {
         .route("/matching/weights", post(matching::save_weights))
         .route("/search", get(search::search))
         .route("/industries", get(search::industries))
-        .route("/api/v1/me", get(api::me))
-        .route("/api/v1/units", get(api::units))
-        .route("/api/v1/users/{id}", get(api::user))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/edit", post(webhooks::update))
+        .route("/webhooks/{id}/delete", post(webhooks::delete))
+        .route("/webhooks/{id}/test", post(webhooks::test))
+        .route("/webhooks/deliveries/{id}/retry", post(webhooks::retry))
+        .route("/account/tokens", get(account::tokens).post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/api/openapi.json", get(crate::api::docs::spec))
+        .route("/api/docs", get(crate::api::docs::page))
+        .merge(crate::api::router().0.layer(middleware::from_fn_with_state(state.clone(), crate::api::guard::idempotency)))
         .fallback(not_found);
 
     routes

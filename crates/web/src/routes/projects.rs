@@ -67,7 +67,7 @@ pub async fn check(state: &AppState, user: &CurrentUser, p: &project::Model, acc
 }
 
 /// The bureau and administrators see every confidential project's real name.
-fn sees_real_names(user: &CurrentUser) -> bool {
+pub(crate) fn sees_real_names(user: &CurrentUser) -> bool {
     user.has(Role::Admin) || user.has(Role::Bureau)
 }
 
@@ -175,6 +175,10 @@ pub fn filter_from(q: &FormData) -> Result<ProjectFilter> {
         health: coded(q, "health", HealthLevel::parse, "体检结果")?,
         top500: q.checked("top500"),
         duplicates: q.checked("dup"),
+        reached: coded(q, "reached", Stage::parse, "阶段")?,
+        reached_from: date_field(q, "reached_from", "到达阶段的起始日期")?,
+        reached_until: date_field(q, "reached_until", "到达阶段的截止日期")?,
+        reached_verified: q.checked("reached_verified"),
         sort: ProjectSort::parse(&q.get("sort")),
         page: page - 1,
         per_page: PER_PAGE,
@@ -182,7 +186,7 @@ pub fn filter_from(q: &FormData) -> Result<ProjectFilter> {
 }
 
 fn query_of(q: &FormData) -> String {
-    ["q", "stage", "state", "unit_id", "chain_id", "band", "source", "eligible", "health", "top500", "dup", "sort"]
+    ["q", "stage", "state", "unit_id", "chain_id", "band", "source", "eligible", "health", "top500", "dup", "reached", "reached_from", "reached_until", "reached_verified", "sort"]
         .iter()
         .filter_map(|k| {
             let v = q.get(k);
@@ -491,7 +495,7 @@ async fn render_form(state: &AppState, user: &CurrentUser, project: Option<proje
 }
 
 /// Reads the project form into an input; errors name the field.
-fn input_from(form: &FormData) -> Result<ProjectInput> {
+pub(crate) fn input_from(form: &FormData) -> Result<ProjectInput> {
     let jobs = match form.get("planned_jobs") {
         v if v.is_empty() => None,
         v => Some(v.parse::<i32>().map_err(|_| AppError::BadRequest("「计划用工」应为整数".into()))?),
@@ -526,7 +530,7 @@ fn input_from(form: &FormData) -> Result<ProjectInput> {
 }
 
 /// The form's values for an existing project.
-fn form_of(p: &project::Model) -> FormData {
+pub(crate) fn form_of(p: &project::Model) -> FormData {
     let opt_wan = |v: Option<i64>| v.map(|h| domain::money::format_wan(h).replace(',', "")).unwrap_or_default();
     let opt_date = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
     let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
@@ -616,14 +620,10 @@ fn dedupe_last_wins(form: &mut FormData) {
     form.0 = kept;
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
-    let input = match input_from(&form) {
-        Ok(i) => i,
-        Err(AppError::BadRequest(m)) => return render_form(&state, &user, None, form, Some(m), vec![], vec![]).await,
-        Err(e) => return Err(e),
-    };
-    // Registering a project for a unit is writing that unit's record: the user must belong to
-    // the landing or the source unit (or be the bureau).
+/// Whether the user may register a project as asked: registering a project for a unit is writing
+/// that unit's record (the user must belong to the landing or the source unit, or be the bureau),
+/// and the target and event it comes from must be ones the user may change. Returns their ids.
+pub(crate) async fn check_new(state: &AppState, user: &CurrentUser, input: &ProjectInput, form: &FormData) -> Result<(Option<i64>, Option<i64>)> {
     user.actor
         .may_any(Access::Write, &[Owner::unit(input.landing_unit_id), Owner::unit(input.source_unit_id)])
         .map_err(|d| AppError::denied(d, "create", "project", ""))?;
@@ -632,6 +632,32 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
         let target = state.store.target(t).await?;
         user.may(Access::Write, Owner::unit(target.owner_unit_id), "target", t)?;
     }
+    let event_id = form.id("event_id", "招商活动")?;
+    if let Some(id) = event_id {
+        let event = state.store.event(id).await?;
+        user.may(Access::Write, Owner::unit(event.organizer_unit_id), "event", id)?;
+    }
+    Ok((target_id, event_id))
+}
+
+/// Moving a project between units takes the right to write the units it leaves and the ones it
+/// goes to: a source unit cannot take a project off its landing unit's books.
+pub(crate) fn check_move(user: &CurrentUser, p: &project::Model, input: &ProjectInput) -> Result<()> {
+    if input.landing_unit_id != p.landing_unit_id || input.source_unit_id != p.source_unit_id {
+        for unit in [p.landing_unit_id, input.landing_unit_id, input.source_unit_id] {
+            user.may(Access::Write, Owner::unit(unit), "project", p.id)?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
+    let input = match input_from(&form) {
+        Ok(i) => i,
+        Err(AppError::BadRequest(m)) => return render_form(&state, &user, None, form, Some(m), vec![], vec![]).await,
+        Err(e) => return Err(e),
+    };
+    let (target_id, event_id) = check_new(&state, &user, &input, &form).await?;
     let lead_on = match date_field(&form, "lead_on", "线索日期") {
         Ok(d) => d.unwrap_or_else(|| chrono::Utc::now().date_naive()),
         Err(AppError::BadRequest(m)) => return render_form(&state, &user, None, form, Some(m), vec![], vec![]).await,
@@ -648,11 +674,6 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
         if !dups.is_empty() {
             return render_form(&state, &user, None, form, None, dups, vec![]).await;
         }
-    }
-    let event_id = form.id("event_id", "招商活动")?;
-    if let Some(id) = event_id {
-        let event = state.store.event(id).await?;
-        user.may(Access::Write, Owner::unit(event.organizer_unit_id), "event", id)?;
     }
     let created = match event_id {
         Some(id) => state.store.create_event_lead(&user.who(), id, &input, lead_on, target_id).await,
@@ -683,13 +704,7 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): 
         Err(AppError::BadRequest(m)) => return render_form(&state, &user, Some(p), form, Some(m), vec![], vec![]).await,
         Err(e) => return Err(e),
     };
-    // Moving a project between units takes the right to write the units it leaves and the ones
-    // it goes to: a source unit cannot take a project off its landing unit's books.
-    if input.landing_unit_id != p.landing_unit_id || input.source_unit_id != p.source_unit_id {
-        for unit in [p.landing_unit_id, input.landing_unit_id, input.source_unit_id] {
-            user.may(Access::Write, Owner::unit(unit), "project", id)?;
-        }
-    }
+    check_move(&user, &p, &input)?;
     match state.store.update_project(&user.who(), id, version, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?done=saved")).into_response()),
         Err(StoreError::Invalid(m)) => render_form(&state, &user, Some(p), form, Some(m), vec![], vec![]).await,
@@ -885,7 +900,7 @@ enum Power2 {
     Adjudicate,
 }
 
-fn version_of(form: &FormData) -> Result<i32> {
+pub(crate) fn version_of(form: &FormData) -> Result<i32> {
     form.get("version").parse().map_err(|_| AppError::BadRequest("表单已失效，请刷新后再操作".into()))
 }
 
@@ -901,18 +916,35 @@ pub async fn advance(State(state): State<AppState>, user: CurrentUser, Path(id):
     let st = state.clone();
     let who = user.who();
     act(&state, &user, &id, form, "advance", "advanced", Power2::Write, |p, form| async move {
-        let to = Stage::parse(&form.get("to")).ok_or_else(|| AppError::BadRequest("请选择要推进到的阶段".into()))?;
-        let mut dates = std::collections::BTreeMap::new();
-        for s in Stage::ALL {
-            if let Some(d) = date_field(&form, &format!("date_{}", s.code()), s.label())? {
-                dates.insert(*s, d);
-            }
-        }
-        let advance = Advance { dates, files: Default::default(), reference: form.get("reference") };
+        let (to, advance) = advance_from(&form)?;
         st.store.advance_project(&who, p.id, version_of(&form)?, to, &advance, &form.get("note"), files).await?;
         Ok(())
     })
     .await
+}
+
+/// The stage to move to and the dates of each stage reached on the way (fields `to`,
+/// `date_<stage>`, `reference`), as the form or an API body gives them.
+pub(crate) fn advance_from(form: &FormData) -> Result<(Stage, Advance)> {
+    let to = Stage::parse(&form.get("to")).ok_or_else(|| AppError::BadRequest("请选择要推进到的阶段".into()))?;
+    let mut dates = std::collections::BTreeMap::new();
+    for s in Stage::ALL {
+        if let Some(d) = date_field(form, &format!("date_{}", s.code()), s.label())? {
+            dates.insert(*s, d);
+        }
+    }
+    Ok((to, Advance { dates, files: Default::default(), reference: form.get("reference") }))
+}
+
+/// A month's funds report as the form or an API body gives it.
+pub(crate) fn funds_from(form: &FormData) -> Result<FundsInput> {
+    Ok(FundsInput {
+        month: month_field(form, "month", "月份")?.ok_or_else(|| AppError::BadRequest("请填写月份".into()))?,
+        amount_wan: wan_field(form, "amount", "到位金额")?.ok_or_else(|| AppError::BadRequest("请填写到位金额".into()))?,
+        origin: coded(form, "origin", FundsOrigin::parse, "资金来源")?.ok_or_else(|| AppError::BadRequest("请选择资金来源".into()))?,
+        use_kind: coded(form, "use_kind", FundsUse::parse, "资金用途")?.ok_or_else(|| AppError::BadRequest("请选择资金用途".into()))?,
+        note: form.get("note"),
+    })
 }
 
 pub async fn change_state(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, form: FormData) -> Result<Response> {
@@ -930,14 +962,7 @@ pub async fn add_funds(State(state): State<AppState>, user: CurrentUser, Path(id
     let st = state.clone();
     let who = user.who();
     act(&state, &user, &id, form, "funds", "saved", Power2::Write, |p, form| async move {
-        let input = FundsInput {
-            month: month_field(&form, "month", "月份")?.ok_or_else(|| AppError::BadRequest("请填写月份".into()))?,
-            amount_wan: wan_field(&form, "amount", "到位金额")?.ok_or_else(|| AppError::BadRequest("请填写到位金额".into()))?,
-            origin: coded(&form, "origin", FundsOrigin::parse, "资金来源")?.ok_or_else(|| AppError::BadRequest("请选择资金来源".into()))?,
-            use_kind: coded(&form, "use_kind", FundsUse::parse, "资金用途")?.ok_or_else(|| AppError::BadRequest("请选择资金用途".into()))?,
-            note: form.get("note"),
-        };
-        st.store.add_funds(&who, p.id, &input).await?;
+        st.store.add_funds(&who, p.id, &funds_from(&form)?).await?;
         Ok(())
     })
     .await

@@ -33,7 +33,7 @@ struct ListPage {
     error: Option<String>,
 }
 
-fn filter_from(q: &FormData) -> Result<RequestFilter> {
+pub(crate) fn filter_from(q: &FormData) -> Result<RequestFilter> {
     let parse = |name: &str| q.get(name);
     Ok(RequestFilter {
         unit_id: q.id("unit_id", "责任单位")?,
@@ -46,7 +46,9 @@ fn filter_from(q: &FormData) -> Result<RequestFilter> {
             v if v.is_empty() => None,
             v => Some(Escalation::parse(&v).ok_or_else(|| AppError::BadRequest(format!("未知的层级「{v}」")))?),
         },
-        project_id: None,
+        project_id: q.id("project_id", "项目")?,
+        id: None,
+        offset: 0,
     })
 }
 
@@ -87,11 +89,21 @@ fn back(form: &FormData, done: &str) -> String {
 
 /// Raises a request on a project (the project's units) or on an investor (any unit serving it).
 pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
+    let result = match new_request_from(&state, &user, &form).await {
+        Ok(new) => state.store.create_request(&user.who(), user.unit.id, &new).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    finish(&state, &user, form, result.map(|_| ()), "saved").await
+}
+
+/// A new request as the form (or an API body) gives it, after checking the user may raise it:
+/// on a project they may change, or on an investor their unit serves (the bureau on any).
+pub(crate) async fn new_request_from(state: &AppState, user: &CurrentUser, form: &FormData) -> Result<NewRequest> {
     let project_id = form.id("project_id", "项目")?;
     let enterprise_id = match project_id {
         Some(p) => {
             let p = state.store.project(p).await?;
-            super::projects::check(&state, &user, &p, Access::Write).await?;
+            super::projects::check(state, user, &p, Access::Write).await?;
             p.enterprise_id
         }
         None => {
@@ -104,21 +116,14 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
             enterprise
         }
     };
-    let parsed = (|| -> Result<NewRequest> {
-        Ok(NewRequest {
-            project_id,
-            enterprise_id,
-            category: RequestCategory::parse(&form.get("category")).ok_or_else(|| AppError::BadRequest("请选择诉求类别".into()))?,
-            text: form.get("text"),
-            owner_unit_id: form.id("owner_unit_id", "责任单位")?.ok_or_else(|| AppError::BadRequest("请选择责任单位".into()))?,
-            deadline: chrono::NaiveDate::parse_from_str(&form.get("deadline"), "%Y-%m-%d").map_err(|_| AppError::BadRequest("请填写办理期限（如 2026-12-15）".into()))?,
-        })
-    })();
-    let result = match parsed {
-        Ok(new) => state.store.create_request(&user.who(), user.unit.id, &new).await.map_err(AppError::from),
-        Err(e) => Err(e),
-    };
-    finish(&state, &user, form, result.map(|_| ()), "saved").await
+    Ok(NewRequest {
+        project_id,
+        enterprise_id,
+        category: RequestCategory::parse(&form.get("category")).ok_or_else(|| AppError::BadRequest("请选择诉求类别".into()))?,
+        text: form.get("text"),
+        owner_unit_id: form.id("owner_unit_id", "责任单位")?.ok_or_else(|| AppError::BadRequest("请选择责任单位".into()))?,
+        deadline: chrono::NaiveDate::parse_from_str(&form.get("deadline"), "%Y-%m-%d").map_err(|_| AppError::BadRequest("请填写办理期限（如 2026-12-15）".into()))?,
+    })
 }
 
 /// Success goes back where the form came from; a broken rule is shown there.

@@ -206,7 +206,7 @@ pub async fn delete_view(State(state): State<AppState>, user: CurrentUser, Path(
 }
 
 /// Whose a target is, for `may`: its unit, and the lead department if one of its chains is the viewer's.
-async fn owner_of(state: &AppState, user: &CurrentUser, target: &store::entities::target::Model) -> Result<Owner> {
+pub(crate) async fn owner_of(state: &AppState, user: &CurrentUser, target: &store::entities::target::Model) -> Result<Owner> {
     let leads = state.store.target_chain_leads(target.id).await?;
     Ok(Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: leads.into_iter().find(|l| *l == user.unit.id) })
 }
@@ -229,25 +229,27 @@ struct ShowPage {
     today: chrono::NaiveDate,
 }
 
+/// The form's values for an existing target.
+pub(crate) fn form_of(t: &store::entities::target::Model, linked: &[i64]) -> FormData {
+    let mut f = vec![
+        ("priority".to_string(), t.priority.clone()),
+        ("status".to_string(), t.status.clone()),
+        ("drop_reason".to_string(), t.drop_reason.clone()),
+        ("source".to_string(), t.source.clone()),
+        ("note".to_string(), t.note.clone()),
+        ("owner_user_id".to_string(), t.owner_user_id.map(|u| u.to_string()).unwrap_or_default()),
+        ("version".to_string(), t.version.to_string()),
+    ];
+    f.extend(linked.iter().map(|l| ("link_ids".to_string(), l.to_string())));
+    FormData(f)
+}
+
 async fn render_target(state: &AppState, user: &CurrentUser, id: i64, form: Option<FormData>, error: Option<String>, flash: &str) -> Result<Response> {
     let row = state.store.target_row(id).await?;
     let owner = owner_of(state, user, &row.target).await?;
     user.may(Access::Read, owner, "target", id)?;
     let linked = state.store.target_link_ids(id).await?;
-    let form = form.unwrap_or_else(|| {
-        let t = &row.target;
-        let mut f = vec![
-            ("priority".to_string(), t.priority.clone()),
-            ("status".to_string(), t.status.clone()),
-            ("drop_reason".to_string(), t.drop_reason.clone()),
-            ("source".to_string(), t.source.clone()),
-            ("note".to_string(), t.note.clone()),
-            ("owner_user_id".to_string(), t.owner_user_id.map(|u| u.to_string()).unwrap_or_default()),
-            ("version".to_string(), t.version.to_string()),
-        ];
-        f.extend(linked.iter().map(|l| ("link_ids".to_string(), l.to_string())));
-        FormData(f)
-    });
+    let form = form.unwrap_or_else(|| form_of(&row.target, &linked));
     let page = ShowPage {
         page: Page::new(state, user, row.enterprise.name.clone(), "targets").with_flash(flash),
         officers: state.store.users(Some(row.target.owner_unit_id), "").await?.into_iter().filter(|u| u.active).collect(),
@@ -275,24 +277,43 @@ fn link_ids(form: &FormData) -> Result<Vec<i64>> {
     form.all("link_ids").iter().filter(|v| !v.is_empty()).map(|v| v.parse::<i64>().map_err(|_| AppError::BadRequest("所选环节无效".into()))).collect()
 }
 
+/// A target's changes as the form (or an API body) gives them.
+pub(crate) fn changes_from(form: &FormData) -> Result<TargetChanges> {
+    Ok(TargetChanges {
+        owner_user_id: form.id("owner_user_id", "负责人")?,
+        priority: Priority::parse(&form.get("priority")).ok_or_else(|| AppError::BadRequest("请选择优先级".into()))?,
+        status: Engagement::parse(&form.get("status")).ok_or_else(|| AppError::BadRequest("请选择状态".into()))?,
+        drop_reason: form.get("drop_reason"),
+        source: form.get("source"),
+        note: form.get("note"),
+        link_ids: link_ids(form)?,
+    })
+}
+
+/// A new target as the form (or an API body) asks for it; assigning a target to a unit is
+/// writing that unit's record, checked here (and audited when denied).
+pub(crate) fn new_target_from(user: &CurrentUser, form: &FormData) -> Result<NewTarget> {
+    let enterprise_id = form.id("enterprise_id", "企业")?.ok_or_else(|| AppError::BadRequest("请先在企业库中选择企业".into()))?;
+    let unit_id = form.id("unit_id", "责任单位")?.unwrap_or(user.unit.id);
+    user.may(Access::Write, Owner::unit(unit_id), "target", "")?;
+    Ok(NewTarget {
+        enterprise_id,
+        owner_unit_id: unit_id,
+        owner_user_id: form.id("owner_user_id", "负责人")?,
+        priority: Priority::parse(&form.get("priority")).ok_or_else(|| AppError::BadRequest("请选择优先级".into()))?,
+        source: form.get("source"),
+        note: form.get("note"),
+        link_ids: link_ids(form)?,
+    })
+}
+
 pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, form: FormData) -> Result<Response> {
     let id = parse_id(&id)?;
     let target = state.store.target(id).await?;
     let owner = owner_of(&state, &user, &target).await?;
     user.may(Access::Write, owner, "target", id)?;
     let version: i32 = form.get("version").parse().map_err(|_| AppError::BadRequest("表单已失效，请刷新后再改".into()))?;
-    let parsed = (|| -> Result<TargetChanges> {
-        Ok(TargetChanges {
-            owner_user_id: form.id("owner_user_id", "负责人")?,
-            priority: Priority::parse(&form.get("priority")).ok_or_else(|| AppError::BadRequest("请选择优先级".into()))?,
-            status: Engagement::parse(&form.get("status")).ok_or_else(|| AppError::BadRequest("请选择状态".into()))?,
-            drop_reason: form.get("drop_reason"),
-            source: form.get("source"),
-            note: form.get("note"),
-            link_ids: link_ids(&form)?,
-        })
-    })();
-    let result = match parsed {
+    let result = match changes_from(&form) {
         Ok(changes) => state.store.update_target(&user.who(), id, version, &changes).await,
         Err(AppError::BadRequest(m)) => Err(StoreError::Invalid(m)),
         Err(e) => return Err(e),
@@ -350,21 +371,7 @@ pub async fn new_page(State(state): State<AppState>, user: CurrentUser, Query(q)
 
 pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormData) -> Result<Response> {
     let enterprise_id = form.id("enterprise_id", "企业")?.ok_or_else(|| AppError::BadRequest("请先在企业库中选择企业".into()))?;
-    let unit_id = form.id("unit_id", "责任单位")?.unwrap_or(user.unit.id);
-    // Assigning a target to a unit is writing that unit's record.
-    user.may(Access::Write, Owner::unit(unit_id), "target", "")?;
-    let parsed = (|| -> Result<NewTarget> {
-        Ok(NewTarget {
-            enterprise_id,
-            owner_unit_id: unit_id,
-            owner_user_id: form.id("owner_user_id", "负责人")?,
-            priority: Priority::parse(&form.get("priority")).ok_or_else(|| AppError::BadRequest("请选择优先级".into()))?,
-            source: form.get("source"),
-            note: form.get("note"),
-            link_ids: link_ids(&form)?,
-        })
-    })();
-    let result = match parsed {
+    let result = match new_target_from(&user, &form) {
         Ok(new) => state.store.create_target(&user.who(), &new).await,
         Err(AppError::BadRequest(m)) => Err(StoreError::Invalid(m)),
         Err(e) => return Err(e),

@@ -54,7 +54,7 @@ struct CheckPage {
     error: Option<String>,
 }
 
-fn parse_key(key: &str) -> Result<Checked> {
+pub(crate) fn parse_key(key: &str) -> Result<Checked> {
     Checked::parse(key).ok_or_else(|| AppError::NotFound("没有这条待核查记录".into()))
 }
 
@@ -89,6 +89,17 @@ pub async fn check_page(State(state): State<AppState>, user: CurrentUser, Path(k
     render(&state, &user, &key, FormData::default(), None).await
 }
 
+/// The note and place of a site check, as the form or an API body gives them.
+pub(crate) fn site_check_from(form: &FormData, approve: bool) -> Result<SiteCheck> {
+    let coordinate = |name: &str| -> Result<Option<i64>> {
+        match form.get(name) {
+            v if v.is_empty() => Ok(None),
+            v => super::followups::coordinate(&v).map(Some),
+        }
+    };
+    Ok(SiteCheck { approve, note: form.get("note"), latitude_e6: coordinate("latitude")?, longitude_e6: coordinate("longitude")? })
+}
+
 pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(key): Path<String>, multipart: Multipart) -> Result<Response> {
     user.can(Power::Verify, "verify", "project", &key)?;
     let what = parse_key(&key)?;
@@ -102,13 +113,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(key):
         "reject" => false,
         _ => return render(&state, &user, &key, form, Some("请选择核查结果：通过或不通过".into())).await,
     };
-    let coordinate = |name: &str| -> Result<Option<i64>> {
-        match form.get(name) {
-            v if v.is_empty() => Ok(None),
-            v => super::followups::coordinate(&v).map(Some),
-        }
-    };
-    let check = SiteCheck { approve, note: form.get("note"), latitude_e6: coordinate("latitude")?, longitude_e6: coordinate("longitude")? };
+    let check = site_check_from(&form, approve)?;
     match state.store.verify(&user.who(), what, &check, files).await {
         Ok(p) => Ok(Redirect::to(&format!("/verifications?done={}&project={}", if approve { "verified" } else { "rejected" }, p.id)).into_response()),
         Err(store::StoreError::Invalid(m)) => render(&state, &user, &key, form, Some(m)).await,
