@@ -280,6 +280,9 @@ async fn a_script_lists_its_units_verified_signings_adds_a_follow_up_and_moves_a
     assert_eq!(f["project_id"], ours);
     let (_, found) = officer.get(&format!("/api/v1/followups?project_id={ours}"), "/api/v1/followups").await;
     assert_eq!(found["items"][0]["summary"], "到企业商谈二期用地");
+    let (status, one) = officer.get(&format!("/api/v1/followups/{}", f["id"]), "/api/v1/followups/{id}").await;
+    assert_eq!((status, one["next_step"].as_str()), (StatusCode::OK, Some("报送用地需求")));
+    assert_eq!(other.get(&format!("/api/v1/followups/{}", f["id"]), "/api/v1/followups/{id}").await.0, StatusCode::FORBIDDEN);
 
     // Moving it on to 开工 with a site photo.
     let (_, p) = officer.get(&format!("/api/v1/projects/{ours}"), "/api/v1/projects/{id}").await;
