@@ -42,6 +42,23 @@ impl Refused {
     }
 }
 
+/// The status of a claimed key whose request has not finished (or whose process died before it
+/// could keep the answer).
+const IN_PROGRESS: i32 = 0;
+
+/// What a key says about a request about to run.
+#[derive(Debug, Clone)]
+pub enum Claim {
+    /// Not seen before: now taken; run the request and keep its answer.
+    Fresh,
+    /// Seen with the same request: its first answer.
+    Replay(Replay),
+    /// Seen with the same request, whose answer is not known (still running, or cut off).
+    InProgress,
+    /// Seen with another request.
+    Mismatch,
+}
+
 /// A stored first answer to an idempotent POST.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -153,45 +170,76 @@ impl Store {
         Ok(token)
     }
 
-    /// The first answer stored under a user's idempotency key, if any.
-    pub async fn idempotent_replay(&self, user_id: i64, key: &str) -> Result<Option<Replay>> {
-        let found = idempotency_key::Entity::find()
-            .filter(idempotency_key::Column::UserId.eq(user_id))
-            .filter(idempotency_key::Column::Key.eq(key))
-            .one(&self.db)
-            .await?;
-        Ok(found.map(|k| Replay {
-            request_hash: k.request_hash,
-            method: k.method,
-            path: k.path,
-            status: u16::try_from(k.status).unwrap_or(500),
-            content_type: k.content_type,
-            body: k.body,
-            location: k.location,
-        }))
-    }
-
-    /// Keeps the first answer under a key; when two retries race, the first one stored wins and
-    /// `false` says this one lost.
-    pub async fn remember_idempotent(&self, user_id: i64, key: &str, replay: &Replay) -> Result<bool> {
+    /// Takes a user's idempotency key for a request before it runs. The key is written (as "in
+    /// progress") before the request's own transaction, so that no crash, at any moment, lets a
+    /// retry run the request a second time: a retry finds the key taken and gets the first answer,
+    /// or, if the first run never finished, is told so.
+    pub async fn claim_idempotency(&self, user_id: i64, key: &str, method: &str, path: &str, request_hash: &str) -> Result<Claim> {
         let row = idempotency_key::ActiveModel {
             user_id: Set(user_id),
             key: Set(key.to_string()),
-            method: Set(replay.method.clone()),
-            path: Set(replay.path.chars().take(255).collect()),
-            request_hash: Set(replay.request_hash.clone()),
-            status: Set(i32::from(replay.status)),
-            content_type: Set(replay.content_type.clone()),
-            body: Set(replay.body.clone()),
-            location: Set(replay.location.clone()),
+            method: Set(method.to_string()),
+            path: Set(path.chars().take(255).collect()),
+            request_hash: Set(request_hash.to_string()),
+            status: Set(IN_PROGRESS),
+            content_type: Set(String::new()),
+            body: Set(String::new()),
+            location: Set(String::new()),
             created_at: Set(Utc::now()),
             ..Default::default()
         };
         match idempotency_key::Entity::insert(row).exec(&self.db).await {
-            Ok(_) => Ok(true),
-            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(false),
-            Err(e) => Err(e.into()),
+            Ok(_) => return Ok(Claim::Fresh),
+            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {}
+            Err(e) => return Err(e.into()),
         }
+        let found = idempotency_key::Entity::find()
+            .filter(idempotency_key::Column::UserId.eq(user_id))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("同一 Idempotency-Key 的请求正在处理，请稍后重试".into()))?;
+        if found.request_hash != request_hash {
+            return Ok(Claim::Mismatch);
+        }
+        if found.status == IN_PROGRESS {
+            return Ok(Claim::InProgress);
+        }
+        Ok(Claim::Replay(Replay {
+            request_hash: found.request_hash,
+            method: found.method,
+            path: found.path,
+            status: u16::try_from(found.status).unwrap_or(500),
+            content_type: found.content_type,
+            body: found.body,
+            location: found.location,
+        }))
+    }
+
+    /// Keeps the answer of a claimed key for the retries to come.
+    pub async fn finish_idempotency(&self, user_id: i64, key: &str, replay: &Replay) -> Result<()> {
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::Status, sea_orm::sea_query::Expr::value(i32::from(replay.status)))
+            .col_expr(idempotency_key::Column::ContentType, sea_orm::sea_query::Expr::value(replay.content_type.clone()))
+            .col_expr(idempotency_key::Column::Body, sea_orm::sea_query::Expr::value(replay.body.clone()))
+            .col_expr(idempotency_key::Column::Location, sea_orm::sea_query::Expr::value(replay.location.clone()))
+            .filter(idempotency_key::Column::UserId.eq(user_id))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives a claimed key back when its answer says "try again" (nothing was done), so that the
+    /// retry runs.
+    pub async fn release_idempotency(&self, user_id: i64, key: &str) -> Result<()> {
+        idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::UserId.eq(user_id))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .filter(idempotency_key::Column::Status.eq(IN_PROGRESS))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// Forgets idempotency keys older than `keep` (a background job).

@@ -427,6 +427,23 @@ async fn a_retried_post_with_the_same_idempotency_key_gets_the_first_answer() {
     let (status, _, headers) = bureau.call(Method::POST, "/api/v1/followups", "/api/v1/followups", Some(body), &key).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(headers.get("idempotent-replayed").is_none());
+    // A first run that was cut off (its key taken, its answer never kept, as when the server dies
+    // in between) is not run a second time: the retry is told the outcome is unknown.
+    let cut = json!({ "enterprise_id": investor, "kind": "call", "summary": "断电前提交的记录" });
+    let hash = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"POST /api/v1/followups\n");
+        h.update(serde_json::to_vec(&cut).unwrap());
+        hex::encode(h.finalize())
+    };
+    let officer_id = app.user_id("officer-610703").await;
+    assert!(matches!(app.store.claim_idempotency(officer_id, "cut-1", "POST", "/api/v1/followups", &hash).await.unwrap(), store::api_tokens::Claim::Fresh));
+    let (status, problem, _) = s.call(Method::POST, "/api/v1/followups", "/api/v1/followups", Some(cut), &[("Idempotency-Key", "cut-1")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(problem["detail"].as_str().unwrap().contains("结果未知"), "{problem}");
+    let (_, list) = s.get(&format!("/api/v1/followups?enterprise_id={investor}"), "/api/v1/followups").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "nothing ran");
     // Without a key two posts are two records; a malformed key is refused.
     let (status, problem, _) = s.call(Method::POST, "/api/v1/followups", "/api/v1/followups", Some(json!({ "enterprise_id": investor, "kind": "call", "summary": "y" })), &[("Idempotency-Key", "有 空格")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");

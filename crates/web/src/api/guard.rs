@@ -2,7 +2,7 @@
 //! made for, with that user's rights and nothing more), a rate limit per token, and idempotent
 //! retries of POST requests.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -15,18 +15,17 @@ use chrono::Utc;
 
 use domain::Role;
 use domain::access::Actor;
-use store::api_tokens::Replay;
+use store::api_tokens::{Claim, Replay};
 use store::{Who, audit};
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::AppState;
 
-/// Per-token buckets for the rate limit, and the idempotency keys being worked on right now.
+/// Per-token buckets for the rate limit.
 #[derive(Default)]
 pub struct Limiter {
     buckets: Mutex<HashMap<i64, (f64, Instant)>>,
-    in_flight: Mutex<HashSet<(i64, String)>>,
 }
 
 impl Limiter {
@@ -122,9 +121,11 @@ fn valid_key(key: &str) -> bool {
     (1..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// `Idempotency-Key` on a POST: the first answer is kept (with a hash of the request) and a retry
-/// with the same key gets it again without running anything; the same key on a different request
-/// is refused. Answers that say "try again" (401, 429, 5xx) are not kept.
+/// `Idempotency-Key` on a POST: the key is taken before the request runs and its first answer kept
+/// (with a hash of the request); a retry with the same key gets that answer again without running
+/// anything, the same key on a different request is refused, and a retry of a request that was
+/// cut off (the process died) is told its outcome is unknown rather than run twice. Answers that
+/// say "try again" (401, 429, 5xx) give the key back.
 pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
@@ -154,29 +155,24 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         h.update(&bytes);
         hex::encode(h.finalize())
     };
-    match state.store.idempotent_replay(user.user.id, &key).await {
-        Ok(Some(replay)) => return replayed(replay, &hash),
-        Ok(None) => {}
+    match state.store.claim_idempotency(user.user.id, &key, "POST", &path, &hash).await {
+        Ok(Claim::Fresh) => {}
+        Ok(Claim::Replay(replay)) => return replayed(replay),
+        Ok(Claim::Mismatch) => return crate::auth::to_problem(AppError::BadRequest("这个 Idempotency-Key 已用于另一个请求；新的请求请换一个键".into()).into_response()),
+        Ok(Claim::InProgress) => {
+            return crate::auth::to_problem(
+                AppError::Conflict("同一 Idempotency-Key 的请求正在处理或上次中断、结果未知；请先查询是否已生效，确未生效再换一个键重新提交".into()).into_response(),
+            );
+        }
         Err(e) => return crate::auth::to_problem(AppError::from(e).into_response()),
     }
-    let slot = (user.user.id, key.clone());
-    {
-        let mut in_flight = state.api.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        if !in_flight.insert(slot.clone()) {
-            return crate::auth::to_problem(AppError::Conflict("同一 Idempotency-Key 的请求正在处理，请稍后重试".into()).into_response());
-        }
-    }
-    struct Release<'a>(&'a Limiter, (i64, String));
-    impl Drop for Release<'_> {
-        fn drop(&mut self) {
-            self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
-        }
-    }
-    let _release = Release(&state.api, slot);
     let response = crate::auth::to_problem(next.run(Request::from_parts(parts, Body::from(bytes))).await);
     let status = response.status();
     let keep = status.is_success() || (status.is_client_error() && !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT));
     if !keep {
+        if let Err(e) = state.store.release_idempotency(user.user.id, &key).await {
+            tracing::warn!(error = %e, "giving back an idempotency key failed");
+        }
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -193,16 +189,13 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         body: String::from_utf8_lossy(&bytes).into_owned(),
         location: header_text(header::LOCATION),
     };
-    if let Err(e) = state.store.remember_idempotent(user.user.id, &key, &replay).await {
+    if let Err(e) = state.store.finish_idempotency(user.user.id, &key, &replay).await {
         tracing::warn!(error = %e, "keeping an idempotent answer failed");
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn replayed(replay: Replay, hash: &str) -> Response {
-    if replay.request_hash != hash {
-        return crate::auth::to_problem(AppError::BadRequest("这个 Idempotency-Key 已用于另一个请求；新的请求请换一个键".into()).into_response());
-    }
+fn replayed(replay: Replay) -> Response {
     let status = StatusCode::from_u16(replay.status).unwrap_or(StatusCode::OK);
     let mut response = (status, replay.body).into_response();
     let headers = response.headers_mut();
