@@ -680,6 +680,18 @@ fn insert_statement<A: ActiveModelTrait>(backend: DbBackend, records: Vec<A>) ->
     Ok(Statement::from_sql_and_values(backend, sql, values))
 }
 
+impl Store {
+    /// What writing `rows` costs the database alone: the import's own multi-row INSERTs, in one
+    /// transaction, without reading, checking, lookups, undo log or audit. The import benchmark's
+    /// floor (`zhaoshang bench --office`); rows keep the ids they come with.
+    pub async fn insert_enterprises_as_given(&self, rows: Vec<enterprise::Model>) -> Result<()> {
+        let txn = self.begin_write().await?;
+        insert_rows(&txn, rows.into_iter().map(IntoActiveModel::into_active_model).collect::<Vec<enterprise::ActiveModel>>()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
 /// Inserts records whose ids are given, many to a statement.
 async fn insert_rows<A: ActiveModelTrait>(conn: &impl ConnectionTrait, records: Vec<A>) -> Result<()> {
     let mut records = records.into_iter().peekable();
