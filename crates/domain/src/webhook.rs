@@ -217,7 +217,7 @@ pub fn verify(secret: &str, header: &str, body: &str, now: i64, tolerance_second
         }
     }
     let timestamp = timestamp.ok_or("签名缺少时间 t")?;
-    if (now - timestamp).abs() > tolerance_seconds {
+    if now.abs_diff(timestamp) > tolerance_seconds.unsigned_abs() {
         return Err(format!("签名时间与当前相差超过 {tolerance_seconds} 秒"));
     }
     let expected = signature(secret, timestamp, body);

@@ -7,6 +7,9 @@ use axum::http::request::Parts;
 
 use crate::error::AppError;
 
+/// The answer to input carrying a NUL character.
+pub const NUL_MESSAGE: &str = "提交的内容含有无效的控制字符（NUL），请删除后重试";
+
 /// Largest form body accepted (file uploads have their own limits).
 pub const FORM_LIMIT: usize = 1024 * 1024;
 
@@ -15,9 +18,12 @@ pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
     pub fn parse(bytes: &[u8]) -> Result<FormData, AppError> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
-            .map(FormData)
-            .map_err(|_| AppError::BadRequest("提交的表单无法识别，请刷新页面后重试".into()))
+        let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).map_err(|_| AppError::BadRequest("提交的表单无法识别，请刷新页面后重试".into()))?;
+        // A NUL character is never text anyone typed, and PostgreSQL cannot store it.
+        if fields.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(AppError::BadRequest(NUL_MESSAGE.into()));
+        }
+        Ok(FormData(fields))
     }
 
     /// The first value of a field, trimmed; empty when absent.

@@ -193,8 +193,21 @@ impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for
         if !value.is_object() {
             return Err(AppError::BadRequest("请求体应为一个 JSON 对象".into()));
         }
+        if has_nul(&value) {
+            return Err(AppError::BadRequest(crate::forms::NUL_MESSAGE.into()));
+        }
         let typed = serde_json::from_value::<T>(value.clone()).map_err(|e| AppError::BadRequest(format!("请求体字段有误：{}", json_error(&e))))?;
         Ok(Body(typed, value))
+    }
+}
+
+/// Whether any key or string in the value carries a NUL character.
+fn has_nul(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
     }
 }
 

@@ -414,6 +414,11 @@ pub async fn add_signal(State(state): State<AppState>, user: CurrentUser, Path(i
         return Err(AppError::NotFound("这家企业还没有已开工落地的项目".into()));
     }
     user.actor.may_any(Access::Write, &owners(&landed)).map_err(|d| AppError::denied(d, "write", "enterprise_service", id))?;
+    // A visit cited as the source must be one this user may read (another unit's is refused, audited).
+    if let Some(f) = form.id("follow_up_id", "走访记录")? {
+        let visit = state.store.follow_up(f).await?;
+        user.may(Access::Read, domain::access::Owner::unit(visit.unit_id), "follow_up", f)?;
+    }
     let result = async {
         let signal = Signal::parse(&form.get("signal")).ok_or_else(|| AppError::BadRequest("请选择企业动态".into()))?;
         let on = date_field(&form, "noted_on", "日期")?.unwrap_or_else(|| chrono::Utc::now().date_naive());

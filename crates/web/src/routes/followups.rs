@@ -125,6 +125,9 @@ pub(crate) async fn read_form_named(mut multipart: Multipart) -> Result<(FormDat
             }
         } else {
             let text = field.text().await.map_err(|_| AppError::BadRequest("表单内容无法识别".into()))?;
+            if text.contains('\0') || name.contains('\0') {
+                return Err(AppError::BadRequest(crate::forms::NUL_MESSAGE.into()));
+            }
             fields.push((name, text));
         }
     }
