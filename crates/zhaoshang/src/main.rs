@@ -5,6 +5,7 @@ mod bench;
 mod companies;
 mod demo;
 mod generate;
+mod load;
 mod projects_gen;
 mod universe;
 
@@ -82,6 +83,27 @@ enum Command {
         /// 覆盖非空数据库 Overwrite a database that has data.
         #[arg(long)]
         force: bool,
+    },
+    /// 压力测试 Load a running server over HTTP with the mix of a province's day (pages and API);
+    /// needs the server's database (--database-url) to pick accounts and records.
+    Load {
+        /// The server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// County officers taking part.
+        #[arg(long, default_value_t = 20)]
+        officers: usize,
+        /// The server's process id, to sample its memory (soak).
+        #[arg(long)]
+        pid: Option<u32>,
+        /// Seconds between memory samples.
+        #[arg(long, default_value_t = 30)]
+        sample_seconds: u64,
     },
     /// 接口令牌 API tokens for scripts and other systems.
     Token {
@@ -390,6 +412,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some((seq, _, why)) = check.broken {
                 bail!("恢复后审计链校验失败：序号 {seq}：{why}");
             }
+        }
+        Command::Load { url, seconds, connections, officers, pid, sample_seconds } => {
+            let store = open(&config).await?;
+            let clean = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds }).await?;
+            return Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Command::Token { action } => {
             let store = open(&config).await?;
