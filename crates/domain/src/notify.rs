@@ -576,7 +576,15 @@ pub fn check_webhook(url: &str) -> Result<String, String> {
     if authority.is_empty() || authority.contains('@') {
         return Err("Webhook 地址缺少服务器名，请从群机器人设置中完整复制".into());
     }
-    let host = if authority.starts_with('[') { authority.split(']').next().map(|h| format!("{h}]")).unwrap_or_default() } else { authority.split(':').next().unwrap_or_default().to_string() };
+    let host = if authority.starts_with('[') {
+        // An IPv6 address must be closed: "[::1" is no address at all.
+        match authority.find(']') {
+            Some(end) => authority[..=end].to_string(),
+            None => return Err("Webhook 地址的服务器名无效，请从群机器人设置中完整复制".into()),
+        }
+    } else {
+        authority.split(':').next().unwrap_or_default().to_string()
+    };
     if !https && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") {
         return Err("Webhook 地址必须以 https:// 开头：地址中含有机器人的密钥，用 http 明文发送会在网络上泄露（只有本机地址 http://127.0.0.1 可用于测试）".into());
     }
@@ -997,6 +1005,9 @@ mod tests {
             ("https://oapi.dingtalk.com/robot/send?access_token=a b", Err("不能有空格")),
             ("", Err("请填写")),
             ("https:///x", Err("缺少服务器名")),
+            // Found by the fuzz target: an IPv6 address left open.
+            ("http://[::1", Err("服务器名无效")),
+            ("https://[::1/hook", Err("服务器名无效")),
         ];
         for (url, expected) in cases {
             match (check_webhook(url), expected) {
