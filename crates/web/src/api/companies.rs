@@ -11,7 +11,7 @@ use store::entities::{contact, enterprise};
 
 use super::{Body, Errors, Paging, created, date_text, form_from, list_of, overlay, version_in};
 use crate::auth::CurrentUser;
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::forms::{FormData, Query, parse_id};
 use crate::routes::enterprises as page;
 use crate::AppState;
@@ -165,7 +165,7 @@ pub struct ContactWrite {
 
 /// Where an id-ordered walk of the library continues.
 fn after_of(q: &FormData) -> Result<(i64, u64)> {
-    let limit = super::Cursor::from_query(&FormData(q.0.iter().filter(|(k, _)| k != "cursor").cloned().collect()))?.limit;
+    let limit = super::limit_of(q)?;
     match q.get("cursor") {
         v if v.is_empty() => Ok((0, limit)),
         v => hex::decode(&v)
@@ -175,7 +175,7 @@ fn after_of(q: &FormData) -> Result<(i64, u64)> {
                 let (after, limit) = t.strip_prefix('k')?.split_once(':')?;
                 Some((after.parse::<i64>().ok().filter(|a| *a >= 0)?, limit.parse::<u64>().ok().filter(|l| (1..=super::MAX_LIMIT).contains(l))?))
             })
-            .ok_or_else(|| AppError::BadRequest("「cursor」无效：请使用上一页返回的 next_cursor".into())),
+            .ok_or_else(super::bad_cursor),
     }
 }
 

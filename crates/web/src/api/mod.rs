@@ -274,6 +274,19 @@ pub fn version_in(value: &Value) -> Result<i32> {
         .ok_or_else(|| AppError::BadRequest("请带上读取时的 version，以免覆盖他人的修改".into()))
 }
 
+/// The `limit` of a list query: 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when absent.
+pub fn limit_of(q: &FormData) -> Result<u64> {
+    match q.get("limit") {
+        v if v.is_empty() => Ok(DEFAULT_LIMIT),
+        v => v.parse::<u64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| AppError::BadRequest(format!("「limit」应为 1–{MAX_LIMIT} 的整数"))),
+    }
+}
+
+/// The answer to a cursor this server did not give out.
+pub fn bad_cursor() -> AppError {
+    AppError::BadRequest("「cursor」无效：请使用上一页返回的 next_cursor".into())
+}
+
 /// Where a list continues: an opaque cursor over the list's own order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -285,13 +298,10 @@ pub struct Cursor {
 impl Cursor {
     /// From `cursor` and `limit` of the query; a cursor keeps the limit it was made with.
     pub fn from_query(q: &FormData) -> Result<Cursor> {
-        let limit = match q.get("limit") {
-            v if v.is_empty() => DEFAULT_LIMIT,
-            v => v.parse::<u64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| AppError::BadRequest(format!("「limit」应为 1–{MAX_LIMIT} 的整数")))?,
-        };
+        let limit = limit_of(q)?;
         match q.get("cursor") {
             v if v.is_empty() => Ok(Cursor { page: 0, limit }),
-            v => Cursor::decode(&v).ok_or_else(|| AppError::BadRequest("「cursor」无效：请使用上一页返回的 next_cursor".into())),
+            v => Cursor::decode(&v).ok_or_else(bad_cursor),
         }
     }
 
@@ -349,7 +359,7 @@ pub struct Paging {
     pub limit: Option<u64>,
 }
 
-/// Amounts as stored (hundredths of 万元) and as the pages write them.
+/// A date as the API writes it (`YYYY-MM-DD`).
 pub fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
