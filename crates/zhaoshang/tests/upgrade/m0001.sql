@@ -1,0 +1,1850 @@
+-- Upgrade-drill fixture: a zhaoshang database at schema version 1 (m0001_foundation).
+-- Written by `write_upgrade_fixtures` (crates/zhaoshang/tests/upgrade.rs) from `zhaoshang gen --scale demo`
+-- and a few more writes, cut down to this version's tables and columns: a few rows per table, every
+-- row they point at, the newest 12 audit entries behind an anchor. Released fixtures are never rewritten.
+-- schema: m0001_foundation
+-- written: 2026-11-27
+INSERT INTO "settings" ("key", "value") VALUES ('demo_data', 'true');
+INSERT INTO "units" ("id", "code", "name", "kind", "region_code", "parent_id", "covers", "active", "created_at", "updated_at") VALUES (1, '610700', '汉中市投资促进局', 'bureau', '610700', NULL, '', '1', '2026-11-27T15:34:48.961661+00:00', '2026-11-27T15:34:48.961661+00:00');
+INSERT INTO "units" ("id", "code", "name", "kind", "region_code", "parent_id", "covers", "active", "created_at", "updated_at") VALUES (3, '610703', '南郑区', 'county', '610703', 1, '', '1', '2026-11-27T15:34:48.961661+00:00', '2026-11-27T15:34:48.961661+00:00');
+INSERT INTO "units" ("id", "code", "name", "kind", "region_code", "parent_id", "covers", "active", "created_at", "updated_at") VALUES (24, 'gxj', '汉中市工业和信息化局', 'department', '610700', 1, '', '1', '2026-11-27T15:34:48.961661+00:00', '2026-11-27T15:34:48.961661+00:00');
+INSERT INTO "users" ("id", "username", "display_name", "phone", "unit_id", "roles", "password_hash", "password_changed_at", "must_change_password", "failed_logins", "locked_until", "active", "last_login_at", "created_at", "updated_at") VALUES (1, 'admin', '系统管理员', '17757969352', 1, 'admin', '$argon2id$v=19$m=19456,t=2,p=1$vM6SPPdzXcCu63Ce6y9gww$iM2ZdNZNB+z5XJzjTvBZuqT8KRFKQzEAnAI6g3N6gZA', '2026-11-27T15:34:49.151835+00:00', '0', 0, NULL, '1', NULL, '2026-11-27T15:34:49.151835+00:00', '2026-11-27T15:34:49.151835+00:00');
+INSERT INTO "users" ("id", "username", "display_name", "phone", "unit_id", "roles", "password_hash", "password_changed_at", "must_change_password", "failed_logins", "locked_until", "active", "last_login_at", "created_at", "updated_at") VALUES (2, 'bureau', '朱桂英', '13734510157', 1, 'bureau', '$argon2id$v=19$m=19456,t=2,p=1$vM6SPPdzXcCu63Ce6y9gww$iM2ZdNZNB+z5XJzjTvBZuqT8KRFKQzEAnAI6g3N6gZA', '2026-11-27T15:34:49.151835+00:00', '0', 0, NULL, '1', NULL, '2026-11-27T15:34:49.151835+00:00', '2026-11-27T15:34:49.151835+00:00');
+INSERT INTO "users" ("id", "username", "display_name", "phone", "unit_id", "roles", "password_hash", "password_changed_at", "must_change_password", "failed_logins", "locked_until", "active", "last_login_at", "created_at", "updated_at") VALUES (3, 'leader', '王磊', '13901466723', 1, 'leader', '$argon2id$v=19$m=19456,t=2,p=1$vM6SPPdzXcCu63Ce6y9gww$iM2ZdNZNB+z5XJzjTvBZuqT8KRFKQzEAnAI6g3N6gZA', '2026-11-27T15:34:49.151835+00:00', '0', 0, NULL, '1', NULL, '2026-11-27T15:34:49.151835+00:00', '2026-11-27T15:34:49.151835+00:00');
+INSERT INTO "users" ("id", "username", "display_name", "phone", "unit_id", "roles", "password_hash", "password_changed_at", "must_change_password", "failed_logins", "locked_until", "active", "last_login_at", "created_at", "updated_at") VALUES (5, 'officer-610700', '李雨婷', '13988426835', 1, 'bureau', '$argon2id$v=19$m=19456,t=2,p=1$vM6SPPdzXcCu63Ce6y9gww$iM2ZdNZNB+z5XJzjTvBZuqT8KRFKQzEAnAI6g3N6gZA', '2026-11-27T15:34:49.151835+00:00', '0', 0, NULL, '1', NULL, '2026-11-27T15:34:49.151835+00:00', '2026-11-27T15:34:49.151835+00:00');
+INSERT INTO "users" ("id", "username", "display_name", "phone", "unit_id", "roles", "password_hash", "password_changed_at", "must_change_password", "failed_logins", "locked_until", "active", "last_login_at", "created_at", "updated_at") VALUES (9, 'officer-610703', '朱丽', '13868944067', 3, 'officer', '$argon2id$v=19$m=19456,t=2,p=1$zGchqDtScpkUZHRp/GMzkQ$e81QqI7F3P56PISWq/WiQOQ/rJJYMQztSgPBP3hkMyY', '2026-11-27T15:34:52.340896+00:00', '0', 0, NULL, '1', NULL, '2026-11-27T15:34:49.151835+00:00', '2026-11-27T15:34:52.340896+00:00');
+INSERT INTO "password_history" ("id", "user_id", "password_hash", "created_at") VALUES (1, 9, '$argon2id$v=19$m=19456,t=2,p=1$zGchqDtScpkUZHRp/GMzkQ$e81QqI7F3P56PISWq/WiQOQ/rJJYMQztSgPBP3hkMyY', '2026-11-27T15:34:52.340896+00:00');
+INSERT INTO "sessions" ("id", "token_hash", "user_id", "csrf_token", "created_at", "last_seen_at", "ip", "user_agent") VALUES (1, 'ad2422d3fd9153956555f7290d187b65e8a4e2bbb28fe2f2e2722d156de7b198', 9, 'e69e0223719c41897c2b1647e66f29b7ef89b73d09967a20165ea0026d070cb3', '2026-11-27T15:34:52.343107+00:00', '2026-11-27T15:34:52.343107+00:00', '10.61.7.3', 'Mozilla/5.0 (Windows NT 10.0)');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (519, 519, '2026-11-27T15:34:52.277814+00:00', NULL, 'system:gen', NULL, '', 'create', 'task_item', '21', '', '{"done_on":null,"due_on":"2026-11-12","id":21,"list_id":1,"note":"","status":"open","title":"赴珠三角开展承接产业转移专题招商活动不少于 1 次","unit_id":12,"version":1}', 'ok', '「承接东部产业转移任务清单」交办 佛坪县：赴珠三角开展承接产业转移专题招商活动不少于 1 次', '2bc6b1fc6cc4fa5f82259fa6da2b1ba4a6bfbf98e135dc2c44f38f05146a690b', '195a96eea2444c55fa7131eaa56ded2d96478e69de03f69dbecb5370489182f1');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (520, 520, '2026-11-27T15:34:52.279490+00:00', NULL, 'system:gen', NULL, '', 'create', 'task_item', '22', '', '{"done_on":null,"due_on":"2027-01-26","id":22,"list_id":1,"note":"以签约合同为准，签约后须经市局实地核查。","status":"open","title":"签约珠三角转移项目不少于 1 个（总投资 1 亿元以上）","unit_id":12,"version":1}', 'ok', '「承接东部产业转移任务清单」交办 佛坪县：签约珠三角转移项目不少于 1 个（总投资 1 亿元以上）', '195a96eea2444c55fa7131eaa56ded2d96478e69de03f69dbecb5370489182f1', '07a248b998cfcf689cea8b88a050db4f7f7e6255c4e024d5290cf54d4246a21c');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (521, 521, '2026-11-27T15:34:52.281071+00:00', NULL, 'system:gen', NULL, '', 'done', 'task_item', '21', '{"done_on":null,"status":"open","version":1}', '{"done_on":"2026-11-27","status":"done","version":2}', 'ok', '赴珠三角开展承接产业转移专题招商活动不少于 1 次', '07a248b998cfcf689cea8b88a050db4f7f7e6255c4e024d5290cf54d4246a21c', '04c3381632430aad80fad8940df3a2b0a6f794d16426368246b3f2ad89cfeb7a');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (522, 522, '2026-11-27T15:34:52.342211+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'change_password', 'user', '9', '', '', 'ok', '', '04c3381632430aad80fad8940df3a2b0a6f794d16426368246b3f2ad89cfeb7a', 'ba7314de427d8355a6adbb5d9ce21215bb82fd8dd31360c3fa4db0ecdc73ca03');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (523, 523, '2026-11-27T15:34:52.349684+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'create', 'api_token', '1', '', '', 'ok', '为 officer-610703 创建令牌「统计局数据交换」，90 天后过期', 'ba7314de427d8355a6adbb5d9ce21215bb82fd8dd31360c3fa4db0ecdc73ca03', '505b359f33dea580a7f77b6804700f8127e3cc2d92139c70982ea062593c4a97');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (524, 524, '2026-11-27T15:34:52.354825+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'create', 'notify_channel', '1', '', '', 'ok', '电子邮件「科室邮箱」zhaoshang@nanzheng.gov.cn，全部提醒，启用', '505b359f33dea580a7f77b6804700f8127e3cc2d92139c70982ea062593c4a97', '97ef8992c11512127135cb6272698121bca50722ae384b62ab20d583af1fa446');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (525, 525, '2026-11-27T15:34:52.356714+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'test', 'notify_channel', '1', '', '', 'ok', '测试电子邮件「科室邮箱」zhaoshang@nanzheng.gov.cn，全部提醒，启用', '97ef8992c11512127135cb6272698121bca50722ae384b62ab20d583af1fa446', 'de0fa35a228b82edbfa7e5ac72cfd24def6359a969a3c7970e1f00938fe6fe91');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (526, 526, '2026-11-27T15:34:52.358594+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'create', 'webhook_subscription', '1', '', '{"active":true,"description":"市大数据局","events":"project.created","url":"https://data.hanzhong.gov.cn/hooks/zhaoshang"}', 'ok', '推送到 https://data.hanzhong.gov.cn/hooks/zhaoshang', 'de0fa35a228b82edbfa7e5ac72cfd24def6359a969a3c7970e1f00938fe6fe91', 'c1de3e08b2d61635b5744adbd8a88ff46f147e1b4484a18d3c8a3d8e5363e640');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (527, 527, '2026-11-27T15:34:52.360341+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'test', 'webhook_subscription', '1', '', '', 'ok', '测试推送到 https://data.hanzhong.gov.cn/hooks/zhaoshang', 'c1de3e08b2d61635b5744adbd8a88ff46f147e1b4484a18d3c8a3d8e5363e640', '09ee11b8b92851b538bb6c0da9425a2e2d4c8ff4d6ed27cfbc57f1f2cffa7086');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (528, 528, '2026-11-27T15:34:52.365310+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'create', 'follow_up', '1010', '', '', 'ok', '秦岭航空零部件有限公司：拜访', '09ee11b8b92851b538bb6c0da9425a2e2d4c8ff4d6ed27cfbc57f1f2cffa7086', 'f9d405b0192bb11b2b8c7ad2f19cc296bae8739cd6af1642f8b5c696fd30deb9');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (529, 529, '2026-11-27T15:34:52.384686+00:00', 9, 'officer-610703', 3, '10.61.7.3', 'share', 'project', '1', '', '', 'ok', '项目 XM2026-00001 飞地分成：汉台区 60%、南郑区 40%', 'f9d405b0192bb11b2b8c7ad2f19cc296bae8739cd6af1642f8b5c696fd30deb9', 'b0c6874333d21bcd98d9086fba83fa5b7de58a3d254bc6965016f42f6f90a871');
+INSERT INTO "audit_events" ("id", "seq", "at", "user_id", "username", "unit_id", "ip", "action", "entity", "entity_id", "before", "after", "outcome", "detail", "prev_hash", "hash") VALUES (530, 530, '2026-11-27T15:34:52.453791+00:00', NULL, 'system:cli', NULL, '', 'import', 'import', '1', '', '', 'ok', '导入企业「zs_up_10442_688533888_0.csv」：新增 1、更新 0、未变 0、拒绝 1', 'b0c6874333d21bcd98d9086fba83fa5b7de58a3d254bc6965016f42f6f90a871', '9135fc3d9df13ec5eb397ccfdbe932689a009c2d98c34ff124b2d618548f2476');
+INSERT INTO "audit_head" ("id", "seq", "hash", "anchor_seq", "anchor_hash") VALUES (1, 530, '9135fc3d9df13ec5eb397ccfdbe932689a009c2d98c34ff124b2d618548f2476', 518, '2bc6b1fc6cc4fa5f82259fa6da2b1ba4a6bfbf98e135dc2c44f38f05146a690b');
+INSERT INTO "profile_versions" ("id", "city", "label", "note", "source", "loaded_by", "loaded_at") VALUES (1, '汉中市', '2024', '汉中市2024年招商单位体系及五大产业集群（装备制造、现代材料、文化旅游、绿色能源、特色农业）产业链图谱，标注延链补链（弱项、缺失）环节', '# 汉中市招商引资档案（profile）：单位（市局、县区、园区、驻外分局、链长牵头部门）与 2024 年产业集群—产业链—环节图谱。
+# 事实来源：项目设计文档 DESIGN.md §2/§4/§11（区划 GB/T 2260，行业 GB/T 4754-2017）；环节强弱为招商工作判断，可在系统中按年修订。
+
+[profile]
+city = "汉中市"
+region = "610700"
+version = "2024"
+note = "汉中市2024年招商单位体系及五大产业集群（装备制造、现代材料、文化旅游、绿色能源、特色农业）产业链图谱，标注延链补链（弱项、缺失）环节"
+
+# ── 市投资促进局（市经合局）
+[[units]]
+code = "610700"
+name = "汉中市投资促进局"
+kind = "bureau"
+region = "610700"
+
+
+# ── 县区
+[[units]]
+code = "610702"
+name = "汉台区"
+kind = "county"
+region = "610702"
+parent = "610700"
+
+[[units]]
+code = "610703"
+name = "南郑区"
+kind = "county"
+region = "610703"
+parent = "610700"
+
+[[units]]
+code = "610722"
+name = "城固县"
+kind = "county"
+region = "610722"
+parent = "610700"
+
+[[units]]
+code = "610723"
+name = "洋县"
+kind = "county"
+region = "610723"
+parent = "610700"
+
+[[units]]
+code = "610724"
+name = "西乡县"
+kind = "county"
+region = "610724"
+parent = "610700"
+
+[[units]]
+code = "610725"
+name = "勉县"
+kind = "county"
+region = "610725"
+parent = "610700"
+
+[[units]]
+code = "610726"
+name = "宁强县"
+kind = "county"
+region = "610726"
+parent = "610700"
+
+[[units]]
+code = "610727"
+name = "略阳县"
+kind = "county"
+region = "610727"
+parent = "610700"
+
+[[units]]
+code = "610728"
+name = "镇巴县"
+kind = "county"
+region = "610728"
+parent = "610700"
+
+[[units]]
+code = "610729"
+name = "留坝县"
+kind = "county"
+region = "610729"
+parent = "610700"
+
+[[units]]
+code = "610730"
+name = "佛坪县"
+kind = "county"
+region = "610730"
+parent = "610700"
+
+
+# ── 园区
+[[units]]
+code = "jkq"
+name = "汉中经济技术开发区"
+kind = "park"
+region = "610702"
+parent = "610700"
+
+[[units]]
+code = "xhxq"
+name = "兴汉新区"
+kind = "park"
+region = "610702"
+parent = "610700"
+
+[[units]]
+code = "hkq"
+name = "汉中航空经济技术开发区"
+kind = "park"
+region = "610722"
+parent = "610700"
+
+[[units]]
+code = "bjxq"
+name = "汉中滨江新区"
+kind = "park"
+region = "610703"
+parent = "610700"
+
+[[units]]
+code = "mxkfq"
+name = "勉县经济技术开发区"
+kind = "park"
+region = "610725"
+parent = "610700"
+
+[[units]]
+code = "gxq"
+name = "汉中高新技术产业开发区"
+kind = "park"
+region = "610702"
+parent = "610700"
+
+
+# ── 驻外招商分局（covers：负责的省级区划）
+[[units]]
+code = "bj"
+name = "驻北京招商分局"
+kind = "office"
+region = "610700"
+parent = "610700"
+covers = ["110000", "120000", "130000", "370000"]
+
+[[units]]
+code = "sh"
+name = "驻上海招商分局"
+kind = "office"
+region = "610700"
+parent = "610700"
+covers = ["310000", "320000", "330000", "340000"]
+
+[[units]]
+code = "xa"
+name = "驻西安招商分局"
+kind = "office"
+region = "610700"
+parent = "610700"
+covers = ["610000"]
+
+[[units]]
+code = "sz"
+name = "驻深圳招商分局"
+kind = "office"
+region = "610700"
+parent = "610700"
+covers = ["440000", "350000"]
+
+[[units]]
+code = "cd"
+name = "驻成都招商分局"
+kind = "office"
+region = "610700"
+parent = "610700"
+covers = ["510000", "500000"]
+
+
+# ── 产业链牵头部门
+[[units]]
+code = "gxj"
+name = "汉中市工业和信息化局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "fgw"
+name = "汉中市发展和改革委员会"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "kjj"
+name = "汉中市科学技术局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "wlj"
+name = "汉中市文化和旅游局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "swj"
+name = "汉中市商务局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "tyj"
+name = "汉中市体育局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+[[units]]
+code = "nyj"
+name = "汉中市农业农村局"
+kind = "department"
+region = "610700"
+parent = "610700"
+
+
+# ════ 产业集群：装备制造 ════
+[[clusters]]
+name = "装备制造"
+
+# ── 装备制造 / 航空装备
+[[clusters.chains]]
+name = "航空装备"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "航空原材料"
+position = "up"
+strength = "weak"
+industry_codes = ["3254", "3062", "3091"]
+keywords = ["钛合金", "高温合金", "复合材料", "碳纤维"]
+
+[[clusters.chains.links.children]]
+name = "钛合金及高温合金"
+position = "up"
+strength = "weak"
+industry_codes = ["3254", "3239"]
+keywords = ["钛合金", "高温合金", "钛材"]
+
+[[clusters.chains.links.children]]
+name = "航空复合材料"
+position = "up"
+strength = "missing"
+industry_codes = ["3062", "3091"]
+keywords = ["复合材料", "碳纤维", "预浸料"]
+
+[[clusters.chains.links]]
+name = "机体结构件"
+position = "up"
+strength = "strong"
+industry_codes = ["3741", "3393", "3484"]
+keywords = ["机身", "结构件", "钣金", "机加"]
+
+[[clusters.chains.links.children]]
+name = "航空锻铸件"
+position = "up"
+strength = "strong"
+industry_codes = ["3393", "3392"]
+keywords = ["锻件", "铸件", "精密铸造", "航空锻件"]
+
+[[clusters.chains.links.children]]
+name = "钣金与机加零件"
+position = "mid"
+strength = "strong"
+industry_codes = ["3741", "3484"]
+keywords = ["钣金", "数控加工", "零部件", "工装"]
+
+[[clusters.chains.links]]
+name = "航空发动机零部件"
+position = "mid"
+strength = "weak"
+industry_codes = ["3741", "3393", "3484"]
+keywords = ["发动机零部件", "叶片", "机匣", "涡轮盘"]
+
+[[clusters.chains.links]]
+name = "机载设备"
+position = "mid"
+strength = "missing"
+industry_codes = ["3744", "3940", "4023"]
+keywords = ["机载设备", "航电", "飞控", "机电系统"]
+
+[[clusters.chains.links.children]]
+name = "航电系统"
+position = "mid"
+strength = "missing"
+industry_codes = ["3940", "4023", "3921"]
+keywords = ["航电", "导航", "雷达", "机载通信"]
+
+[[clusters.chains.links.children.children]]
+name = "机载雷达"
+position = "mid"
+strength = "missing"
+industry_codes = ["3940"]
+keywords = ["雷达", "机载雷达", "天线"]
+
+[[clusters.chains.links.children.children]]
+name = "导航与显示设备"
+position = "mid"
+strength = "missing"
+industry_codes = ["4023", "3974"]
+keywords = ["惯导", "导航", "座舱显示"]
+
+[[clusters.chains.links.children]]
+name = "飞控系统"
+position = "mid"
+strength = "missing"
+industry_codes = ["3744", "4011"]
+keywords = ["飞控", "作动器", "舵机", "飞行控制"]
+
+[[clusters.chains.links.children]]
+name = "机电系统"
+position = "mid"
+strength = "weak"
+industry_codes = ["3444", "3813", "3744"]
+keywords = ["液压", "航空电源", "环控", "燃油系统"]
+
+[[clusters.chains.links]]
+name = "总装集成"
+position = "down"
+strength = "strong"
+industry_codes = ["3741"]
+keywords = ["飞机总装", "整机", "运输机", "总装集成"]
+
+[[clusters.chains.links]]
+name = "无人机"
+position = "down"
+strength = "weak"
+industry_codes = ["3963", "3749"]
+keywords = ["无人机", "无人机系统", "飞行器", "无人机整机"]
+
+[[clusters.chains.links]]
+name = "维修保障（MRO）"
+position = "down"
+strength = "weak"
+industry_codes = ["4343", "5639"]
+keywords = ["航空维修", "MRO", "大修", "航材"]
+
+[[clusters.chains.links]]
+name = "通用航空运营"
+position = "down"
+strength = "missing"
+industry_codes = ["5621", "5622", "5629"]
+keywords = ["通用航空", "低空经济", "航空作业", "飞行培训"]
+
+# ── 装备制造 / 工业母机
+[[clusters.chains]]
+name = "工业母机"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "机床铸件与基础材料"
+position = "up"
+strength = "strong"
+industry_codes = ["3391", "3130"]
+keywords = ["铸件", "床身", "机床铸件", "铸铁"]
+
+[[clusters.chains.links]]
+name = "功能部件"
+position = "up"
+strength = "strong"
+industry_codes = ["3425", "3451", "3459"]
+keywords = ["滚珠丝杠", "导轨", "主轴", "功能部件"]
+
+[[clusters.chains.links.children]]
+name = "滚珠丝杠与直线导轨"
+position = "up"
+strength = "strong"
+industry_codes = ["3425", "3459"]
+keywords = ["丝杠", "直线导轨", "滚动功能部件"]
+
+[[clusters.chains.links.children]]
+name = "主轴、转台与刀库"
+position = "up"
+strength = "weak"
+industry_codes = ["3425"]
+keywords = ["电主轴", "转台", "刀库", "卡盘"]
+
+[[clusters.chains.links]]
+name = "数控系统"
+position = "mid"
+strength = "missing"
+industry_codes = ["4011", "3914", "3813"]
+keywords = ["数控系统", "CNC", "伺服", "驱动器"]
+
+[[clusters.chains.links.children]]
+name = "伺服电机与驱动"
+position = "mid"
+strength = "missing"
+industry_codes = ["3813", "3824"]
+keywords = ["伺服电机", "伺服驱动", "编码器"]
+
+[[clusters.chains.links]]
+name = "刀具与量具"
+position = "mid"
+strength = "weak"
+industry_codes = ["3321", "4013"]
+keywords = ["刀具", "刃具", "量具", "测量仪器"]
+
+[[clusters.chains.links]]
+name = "机床整机"
+position = "down"
+strength = "strong"
+industry_codes = ["3421", "3422"]
+keywords = ["数控机床", "磨床", "坐标镗床", "加工中心"]
+
+[[clusters.chains.links.children]]
+name = "精密磨床与镗床"
+position = "down"
+strength = "strong"
+industry_codes = ["3421"]
+keywords = ["磨床", "坐标镗床", "螺纹磨床"]
+
+[[clusters.chains.links.children]]
+name = "加工中心与成形机床"
+position = "down"
+strength = "weak"
+industry_codes = ["3421", "3422"]
+keywords = ["加工中心", "车铣复合", "压力机", "折弯机"]
+
+[[clusters.chains.links]]
+name = "增材制造装备"
+position = "down"
+strength = "missing"
+industry_codes = ["3493"]
+keywords = ["增材制造", "3D打印", "激光熔覆"]
+
+[[clusters.chains.links]]
+name = "机床再制造与服务"
+position = "down"
+strength = "weak"
+industry_codes = ["4320", "3429"]
+keywords = ["机床维修", "再制造", "数控改造"]
+
+# ── 装备制造 / 输变电装备
+[[clusters.chains]]
+name = "输变电装备"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "电工材料"
+position = "up"
+strength = "weak"
+industry_codes = ["3251", "3834"]
+keywords = ["铜材", "电磁线", "绝缘材料", "硅钢"]
+
+[[clusters.chains.links]]
+name = "电线电缆"
+position = "mid"
+strength = "weak"
+industry_codes = ["3831"]
+keywords = ["电线", "电缆", "电力电缆", "架空导线"]
+
+[[clusters.chains.links]]
+name = "变压器与互感器"
+position = "mid"
+strength = "weak"
+industry_codes = ["3821"]
+keywords = ["变压器", "互感器", "电抗器", "箱变"]
+
+[[clusters.chains.links]]
+name = "开关与配电设备"
+position = "mid"
+strength = "strong"
+industry_codes = ["3823", "3829"]
+keywords = ["开关柜", "配电箱", "断路器", "成套设备"]
+
+[[clusters.chains.links]]
+name = "电力电子与智能控制"
+position = "mid"
+strength = "missing"
+industry_codes = ["3824", "4012"]
+keywords = ["电力电子", "智能电网", "继电保护", "电能表"]
+
+[[clusters.chains.links]]
+name = "输变电工程与运维"
+position = "down"
+strength = "strong"
+industry_codes = ["4851", "4910", "4350"]
+keywords = ["输变电工程", "电力安装", "运维", "检修"]
+
+# ── 装备制造 / 传感器
+[[clusters.chains]]
+name = "传感器"
+lead = "kjj"
+
+[[clusters.chains.links]]
+name = "敏感材料"
+position = "up"
+strength = "missing"
+industry_codes = ["3985"]
+keywords = ["敏感材料", "压电材料", "MEMS", "电子材料"]
+
+[[clusters.chains.links]]
+name = "芯片设计与MEMS"
+position = "mid"
+strength = "missing"
+industry_codes = ["3973", "6520"]
+keywords = ["MEMS", "芯片", "集成电路设计", "传感芯片"]
+
+[[clusters.chains.links]]
+name = "传感器制造与封装"
+position = "mid"
+strength = "weak"
+industry_codes = ["3983"]
+keywords = ["传感器", "压力传感器", "温度传感器", "封装"]
+
+[[clusters.chains.links.children]]
+name = "压力与温度传感器"
+position = "mid"
+strength = "weak"
+industry_codes = ["3983"]
+keywords = ["压力传感器", "温度传感器", "变送器"]
+
+[[clusters.chains.links.children]]
+name = "航空专用传感器"
+position = "mid"
+strength = "weak"
+industry_codes = ["3983", "3744"]
+keywords = ["航空传感器", "位移传感器", "角度传感器"]
+
+[[clusters.chains.links]]
+name = "测控仪器仪表"
+position = "down"
+strength = "weak"
+industry_codes = ["4011", "4028", "4019"]
+keywords = ["仪器仪表", "变送器", "测控", "检测设备"]
+
+[[clusters.chains.links]]
+name = "物联网应用"
+position = "down"
+strength = "weak"
+industry_codes = ["6532", "6531"]
+keywords = ["物联网", "智能监测", "系统集成", "工业互联网"]
+
+# ── 装备制造 / 电子元器件
+[[clusters.chains]]
+name = "电子元器件"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "电子专用材料"
+position = "up"
+strength = "missing"
+industry_codes = ["3985"]
+keywords = ["电子材料", "覆铜板", "电子浆料", "磁性材料"]
+
+[[clusters.chains.links]]
+name = "电阻电容电感"
+position = "mid"
+strength = "weak"
+industry_codes = ["3981"]
+keywords = ["电阻", "电容", "电感", "磁性元件"]
+
+[[clusters.chains.links]]
+name = "印制电路板"
+position = "mid"
+strength = "missing"
+industry_codes = ["3982"]
+keywords = ["PCB", "电路板", "线路板", "SMT"]
+
+[[clusters.chains.links]]
+name = "连接器与机电组件"
+position = "mid"
+strength = "weak"
+industry_codes = ["3989", "3899"]
+keywords = ["连接器", "继电器", "接插件", "线束"]
+
+[[clusters.chains.links]]
+name = "分立器件与光电器件"
+position = "mid"
+strength = "missing"
+industry_codes = ["3972", "3976"]
+keywords = ["功率器件", "二极管", "光电器件", "光模块"]
+
+[[clusters.chains.links]]
+name = "电子模组与整机"
+position = "down"
+strength = "weak"
+industry_codes = ["3990", "3962"]
+keywords = ["电子模组", "电源模块", "车载电子", "整机组装"]
+
+# ── 装备制造 / 汽车零部件配套
+[[clusters.chains]]
+name = "汽车零部件配套"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "铸锻件与基础件"
+position = "up"
+strength = "strong"
+industry_codes = ["3391", "3393", "3482"]
+keywords = ["铸造", "锻造", "紧固件", "毛坯"]
+
+[[clusters.chains.links]]
+name = "动力总成零部件"
+position = "mid"
+strength = "weak"
+industry_codes = ["3670", "3412"]
+keywords = ["发动机零部件", "缸体", "曲轴", "活塞"]
+
+[[clusters.chains.links]]
+name = "底盘与传动部件"
+position = "mid"
+strength = "weak"
+industry_codes = ["3670", "3453"]
+keywords = ["底盘", "车桥", "变速箱", "齿轮"]
+
+[[clusters.chains.links]]
+name = "汽车电子"
+position = "mid"
+strength = "missing"
+industry_codes = ["3962", "3670", "3983"]
+keywords = ["汽车电子", "车载", "控制器", "汽车传感器"]
+
+[[clusters.chains.links]]
+name = "新能源三电"
+position = "mid"
+strength = "missing"
+industry_codes = ["3841", "3812", "3824"]
+keywords = ["动力电池", "电驱", "电控", "电池包"]
+
+[[clusters.chains.links.children]]
+name = "动力电池及结构件"
+position = "mid"
+strength = "missing"
+industry_codes = ["3841", "3670"]
+keywords = ["电芯", "电池壳", "电池结构件", "电池模组"]
+
+[[clusters.chains.links.children]]
+name = "驱动电机与电控"
+position = "mid"
+strength = "missing"
+industry_codes = ["3812", "3824"]
+keywords = ["驱动电机", "电机控制器", "功率模块"]
+
+[[clusters.chains.links]]
+name = "整车与专用车"
+position = "down"
+strength = "weak"
+industry_codes = ["3612", "3630", "3660"]
+keywords = ["整车", "专用车", "改装车", "挂车"]
+
+[[clusters.chains.links]]
+name = "汽车后市场"
+position = "down"
+strength = "weak"
+industry_codes = ["8111", "5263"]
+keywords = ["汽车维修", "汽配", "配件", "保养"]
+
+
+# ════ 产业集群：现代材料 ════
+[[clusters]]
+name = "现代材料"
+
+# ── 现代材料 / 钢铁
+[[clusters.chains]]
+name = "钢铁"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "铁矿采选"
+position = "up"
+strength = "weak"
+industry_codes = ["0810"]
+keywords = ["铁矿", "选矿", "铁精粉"]
+
+[[clusters.chains.links]]
+name = "炼铁炼钢"
+position = "mid"
+strength = "strong"
+industry_codes = ["3110", "3120"]
+keywords = ["炼铁", "炼钢", "高炉", "转炉"]
+
+[[clusters.chains.links]]
+name = "钢压延加工"
+position = "mid"
+strength = "strong"
+industry_codes = ["3130"]
+keywords = ["螺纹钢", "线材", "棒材", "轧钢"]
+
+[[clusters.chains.links]]
+name = "特钢与精品钢"
+position = "mid"
+strength = "missing"
+industry_codes = ["3120", "3130"]
+keywords = ["特钢", "优特钢", "合金钢", "精品钢"]
+
+[[clusters.chains.links]]
+name = "铁合金"
+position = "mid"
+strength = "weak"
+industry_codes = ["3140"]
+keywords = ["铁合金", "硅锰", "硅铁"]
+
+[[clusters.chains.links]]
+name = "钢材深加工"
+position = "down"
+strength = "weak"
+industry_codes = ["3311", "3340"]
+keywords = ["钢结构", "钢丝", "预应力", "金属制品"]
+
+[[clusters.chains.links]]
+name = "钢铁物流与贸易"
+position = "down"
+strength = "weak"
+industry_codes = ["5164", "7224"]
+keywords = ["钢材贸易", "供应链", "物流", "仓储"]
+
+# ── 现代材料 / 有色
+[[clusters.chains]]
+name = "有色"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "有色矿采选"
+position = "up"
+strength = "strong"
+industry_codes = ["0912", "0911", "0921"]
+keywords = ["铅锌矿", "铜矿", "金矿", "选矿"]
+
+[[clusters.chains.links]]
+name = "有色冶炼"
+position = "mid"
+strength = "strong"
+industry_codes = ["3212", "3211"]
+keywords = ["锌冶炼", "电解锌", "铅锌冶炼", "粗铜"]
+
+[[clusters.chains.links]]
+name = "贵金属与伴生金属回收"
+position = "mid"
+strength = "weak"
+industry_codes = ["3221", "3222", "3229"]
+keywords = ["金银", "伴生金属", "综合回收", "铟"]
+
+[[clusters.chains.links]]
+name = "有色合金与压延"
+position = "down"
+strength = "missing"
+industry_codes = ["3240", "3252", "3251"]
+keywords = ["锌合金", "铝型材", "铜材", "压铸合金"]
+
+[[clusters.chains.links.children]]
+name = "锌合金与镀锌"
+position = "down"
+strength = "weak"
+industry_codes = ["3240", "3360"]
+keywords = ["锌合金", "热镀锌", "压铸"]
+
+[[clusters.chains.links.children]]
+name = "铝铜精深加工"
+position = "down"
+strength = "missing"
+industry_codes = ["3252", "3251"]
+keywords = ["铝型材", "铝板带", "铜管", "铜箔"]
+
+[[clusters.chains.links]]
+name = "有色化工产品"
+position = "down"
+strength = "weak"
+industry_codes = ["2613", "2611"]
+keywords = ["氧化锌", "硫酸锌", "硫酸", "副产品"]
+
+# ── 现代材料 / 非金属
+[[clusters.chains]]
+name = "非金属"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "非金属矿采选"
+position = "up"
+strength = "strong"
+industry_codes = ["1011", "1099", "1092"]
+keywords = ["石灰石", "石英", "重晶石", "石墨"]
+
+[[clusters.chains.links]]
+name = "水泥与混凝土制品"
+position = "mid"
+strength = "strong"
+industry_codes = ["3011", "3021", "3022"]
+keywords = ["水泥", "商砼", "预制构件", "装配式"]
+
+[[clusters.chains.links]]
+name = "新型墙材与节能建材"
+position = "mid"
+strength = "weak"
+industry_codes = ["3024", "3031", "3034"]
+keywords = ["轻质建材", "加气砖", "保温材料", "墙材"]
+
+[[clusters.chains.links]]
+name = "石英与硅基材料"
+position = "mid"
+strength = "missing"
+industry_codes = ["3099", "3218"]
+keywords = ["高纯石英", "工业硅", "石英砂", "硅材料"]
+
+[[clusters.chains.links]]
+name = "石材加工"
+position = "down"
+strength = "weak"
+industry_codes = ["3032", "1012"]
+keywords = ["石材", "大理石", "花岗岩", "装饰石材"]
+
+[[clusters.chains.links]]
+name = "特种陶瓷与碳素材料"
+position = "down"
+strength = "missing"
+industry_codes = ["3073", "3091"]
+keywords = ["特种陶瓷", "石墨制品", "碳素", "功能材料"]
+
+# ── 现代材料 / 核材料
+[[clusters.chains]]
+name = "核材料"
+lead = "gxj"
+
+[[clusters.chains.links]]
+name = "铀矿资源"
+position = "up"
+strength = "missing"
+industry_codes = ["0933"]
+keywords = ["铀矿", "放射性金属", "铀资源"]
+
+[[clusters.chains.links]]
+name = "铀浓缩"
+position = "mid"
+strength = "strong"
+industry_codes = ["2530"]
+keywords = ["铀浓缩", "离心", "核燃料", "浓缩铀"]
+
+[[clusters.chains.links]]
+name = "核燃料元件"
+position = "mid"
+strength = "missing"
+industry_codes = ["2530"]
+keywords = ["燃料元件", "燃料组件", "燃料棒"]
+
+[[clusters.chains.links]]
+name = "核级材料与设备配套"
+position = "mid"
+strength = "weak"
+industry_codes = ["3254", "3332", "3443"]
+keywords = ["核级", "锆合金", "核级阀门", "压力容器"]
+
+[[clusters.chains.links]]
+name = "同位素与核技术应用"
+position = "down"
+strength = "missing"
+industry_codes = ["4120", "4027"]
+keywords = ["同位素", "辐照", "核技术应用", "辐射加工"]
+
+[[clusters.chains.links]]
+name = "放射性废物处理"
+position = "down"
+strength = "weak"
+industry_codes = ["7725"]
+keywords = ["放射性废物", "退役治理", "核环保"]
+
+# ── 现代材料 / 工业大宗固废
+[[clusters.chains]]
+name = "工业大宗固废"
+lead = "fgw"
+
+[[clusters.chains.links]]
+name = "固废收集与预处理"
+position = "up"
+strength = "weak"
+industry_codes = ["4210", "4220", "7723"]
+keywords = ["固废", "废钢", "回收", "分拣"]
+
+[[clusters.chains.links]]
+name = "冶炼渣综合利用"
+position = "mid"
+strength = "weak"
+industry_codes = ["3099", "4220"]
+keywords = ["钢渣", "矿渣", "冶炼渣", "尾渣"]
+
+[[clusters.chains.links.children]]
+name = "钢渣与矿渣微粉"
+position = "mid"
+strength = "weak"
+industry_codes = ["3029", "3099"]
+keywords = ["钢渣微粉", "矿渣微粉", "掺合料"]
+
+[[clusters.chains.links.children]]
+name = "锌渣有价金属回收"
+position = "mid"
+strength = "weak"
+industry_codes = ["3212", "4210", "7724"]
+keywords = ["锌渣", "有价金属", "危废", "回转窑"]
+
+[[clusters.chains.links]]
+name = "尾矿综合利用"
+position = "mid"
+strength = "missing"
+industry_codes = ["1019", "3031", "4220"]
+keywords = ["尾矿", "尾砂", "砂石骨料"]
+
+[[clusters.chains.links]]
+name = "粉煤灰与脱硫石膏利用"
+position = "mid"
+strength = "missing"
+industry_codes = ["3012", "3024"]
+keywords = ["粉煤灰", "脱硫石膏", "石膏板"]
+
+[[clusters.chains.links]]
+name = "再生建材产品"
+position = "down"
+strength = "weak"
+industry_codes = ["3031", "3021", "3024"]
+keywords = ["再生骨料", "再生砖", "透水砖", "固废建材"]
+
+
+# ════ 产业集群：文化旅游 ════
+[[clusters]]
+name = "文化旅游"
+
+# ── 文化旅游 / 景区
+[[clusters.chains]]
+name = "景区"
+lead = "wlj"
+
+[[clusters.chains.links]]
+name = "景区规划设计"
+position = "up"
+strength = "weak"
+industry_codes = ["7485", "7492"]
+keywords = ["景区规划", "旅游规划", "景观设计"]
+
+[[clusters.chains.links]]
+name = "景区开发建设"
+position = "up"
+strength = "weak"
+industry_codes = ["4893", "4891"]
+keywords = ["景区建设", "游乐设施", "园林工程"]
+
+[[clusters.chains.links]]
+name = "景区运营管理"
+position = "mid"
+strength = "strong"
+industry_codes = ["7861", "7869", "7862"]
+keywords = ["景区", "名胜", "运营管理", "A级景区"]
+
+[[clusters.chains.links.children]]
+name = "自然生态景区"
+position = "mid"
+strength = "strong"
+industry_codes = ["7861", "7862", "7712"]
+keywords = ["天坑群", "秦岭", "黎坪", "森林公园"]
+
+[[clusters.chains.links.children]]
+name = "两汉三国文化景区"
+position = "mid"
+strength = "strong"
+industry_codes = ["7869", "8840", "8850"]
+keywords = ["两汉三国", "武侯祠", "拜将坛", "古镇", "博物馆"]
+
+[[clusters.chains.links]]
+name = "智慧景区"
+position = "mid"
+strength = "missing"
+industry_codes = ["6531", "6432"]
+keywords = ["智慧景区", "票务系统", "数字文旅", "导览"]
+
+[[clusters.chains.links]]
+name = "旅游交通"
+position = "down"
+strength = "weak"
+industry_codes = ["5422", "3436"]
+keywords = ["旅游客运", "索道", "观光车"]
+
+[[clusters.chains.links]]
+name = "旅游住宿餐饮"
+position = "down"
+strength = "weak"
+industry_codes = ["6110", "6210"]
+keywords = ["酒店", "度假", "餐饮"]
+
+[[clusters.chains.links]]
+name = "旅行服务"
+position = "down"
+strength = "weak"
+industry_codes = ["7291"]
+keywords = ["旅行社", "研学", "导游", "地接"]
+
+# ── 文化旅游 / 乡村旅游
+[[clusters.chains]]
+name = "乡村旅游"
+lead = "wlj"
+
+[[clusters.chains.links]]
+name = "田园景观资源"
+position = "up"
+strength = "strong"
+industry_codes = ["0122", "0164", "9030"]
+keywords = ["油菜花", "茶园", "田园", "花海"]
+
+[[clusters.chains.links]]
+name = "民宿与露营"
+position = "mid"
+strength = "weak"
+industry_codes = ["6130", "6140"]
+keywords = ["民宿", "露营", "乡村酒店"]
+
+[[clusters.chains.links]]
+name = "农家乐与乡村餐饮"
+position = "mid"
+strength = "strong"
+industry_codes = ["6210", "6291"]
+keywords = ["农家乐", "农家菜", "乡村餐饮"]
+
+[[clusters.chains.links]]
+name = "休闲农业与研学"
+position = "mid"
+strength = "weak"
+industry_codes = ["9030", "8399"]
+keywords = ["休闲农业", "采摘", "研学", "农业观光"]
+
+[[clusters.chains.links]]
+name = "乡村特产与电商"
+position = "down"
+strength = "missing"
+industry_codes = ["5292", "2439"]
+keywords = ["农特产品", "伴手礼", "农村电商"]
+
+[[clusters.chains.links]]
+name = "乡村旅游运营与营销"
+position = "down"
+strength = "missing"
+industry_codes = ["7291", "7259"]
+keywords = ["乡村运营", "品牌营销", "旅游推广"]
+
+# ── 文化旅游 / 文娱演艺
+[[clusters.chains]]
+name = "文娱演艺"
+lead = "wlj"
+
+[[clusters.chains.links]]
+name = "剧目创作"
+position = "up"
+strength = "weak"
+industry_codes = ["8810"]
+keywords = ["原创剧目", "汉调桄桄", "剧本", "创作"]
+
+[[clusters.chains.links]]
+name = "舞台装备与技术"
+position = "up"
+strength = "missing"
+industry_codes = ["3873", "3934"]
+keywords = ["舞台灯光", "专业音响", "舞美", "舞台机械"]
+
+[[clusters.chains.links]]
+name = "演出场馆"
+position = "mid"
+strength = "weak"
+industry_codes = ["8820"]
+keywords = ["剧院", "演艺中心", "剧场"]
+
+[[clusters.chains.links]]
+name = "旅游演艺"
+position = "mid"
+strength = "missing"
+industry_codes = ["8810", "9051"]
+keywords = ["实景演出", "驻场演出", "沉浸式", "夜游"]
+
+[[clusters.chains.links]]
+name = "演出经纪与票务"
+position = "down"
+strength = "missing"
+industry_codes = ["9053", "7298"]
+keywords = ["演出经纪", "票务", "经纪公司"]
+
+[[clusters.chains.links]]
+name = "娱乐消费"
+position = "down"
+strength = "weak"
+industry_codes = ["9011", "9019"]
+keywords = ["KTV", "剧本杀", "室内娱乐"]
+
+# ── 文化旅游 / 文化创意
+[[clusters.chains]]
+name = "文化创意"
+lead = "wlj"
+
+[[clusters.chains.links]]
+name = "文化资源与IP"
+position = "up"
+strength = "strong"
+industry_codes = ["8840", "8850"]
+keywords = ["两汉三国", "汉文化", "非遗", "文物"]
+
+[[clusters.chains.links]]
+name = "创意设计"
+position = "mid"
+strength = "weak"
+industry_codes = ["7492", "7491"]
+keywords = ["文创设计", "创意设计", "工业设计"]
+
+[[clusters.chains.links]]
+name = "数字内容与动漫"
+position = "mid"
+strength = "missing"
+industry_codes = ["6572", "8730", "6579"]
+keywords = ["动漫", "数字内容", "影视", "游戏"]
+
+[[clusters.chains.links]]
+name = "文创产品制造"
+position = "mid"
+strength = "weak"
+industry_codes = ["2439", "2431", "2436"]
+keywords = ["文创产品", "工艺品", "礼品"]
+
+[[clusters.chains.links.children]]
+name = "非遗工艺品"
+position = "mid"
+strength = "weak"
+industry_codes = ["2436", "2435", "2433"]
+keywords = ["羌绣", "藤编", "竹编", "非遗"]
+
+[[clusters.chains.links]]
+name = "文创营销与交易"
+position = "down"
+strength = "missing"
+industry_codes = ["5146", "5246", "5184"]
+keywords = ["文创商店", "艺术品", "工艺品销售"]
+
+# ── 文化旅游 / 商旅融合
+[[clusters.chains]]
+name = "商旅融合"
+lead = "swj"
+
+[[clusters.chains.links]]
+name = "特色美食供应链"
+position = "up"
+strength = "strong"
+industry_codes = ["1431", "1371"]
+keywords = ["汉中面皮", "米皮", "菜豆腐", "特色食品"]
+
+[[clusters.chains.links]]
+name = "商业街区与综合体"
+position = "mid"
+strength = "weak"
+industry_codes = ["7222", "5211"]
+keywords = ["商业街区", "综合体", "步行街", "古城"]
+
+[[clusters.chains.links]]
+name = "夜间经济"
+position = "mid"
+strength = "weak"
+industry_codes = ["6299", "9030", "6233"]
+keywords = ["夜市", "夜游", "小吃", "酒吧"]
+
+[[clusters.chains.links]]
+name = "特产零售与伴手礼"
+position = "down"
+strength = "weak"
+industry_codes = ["5226", "5229", "5246"]
+keywords = ["特产", "伴手礼", "茶叶零售"]
+
+[[clusters.chains.links]]
+name = "免税与新零售"
+position = "down"
+strength = "missing"
+industry_codes = ["5219", "5292"]
+keywords = ["免税", "跨境电商", "直播带货"]
+
+[[clusters.chains.links]]
+name = "商旅服务平台"
+position = "down"
+strength = "missing"
+industry_codes = ["6432", "7291"]
+keywords = ["旅游平台", "在线预订", "商旅服务"]
+
+# ── 文化旅游 / 赛事
+[[clusters.chains]]
+name = "赛事"
+lead = "tyj"
+
+[[clusters.chains.links]]
+name = "赛事IP与策划"
+position = "up"
+strength = "weak"
+industry_codes = ["8911", "9054"]
+keywords = ["赛事策划", "马拉松", "赛事IP"]
+
+[[clusters.chains.links]]
+name = "体育用品制造"
+position = "up"
+strength = "missing"
+industry_codes = ["2442", "2443", "2449"]
+keywords = ["运动器材", "户外装备", "体育用品"]
+
+[[clusters.chains.links]]
+name = "体育场馆与设施"
+position = "mid"
+strength = "weak"
+industry_codes = ["8921", "4720"]
+keywords = ["体育场馆", "体育中心", "场地设施"]
+
+[[clusters.chains.links]]
+name = "户外运动"
+position = "mid"
+strength = "weak"
+industry_codes = ["8930", "8929"]
+keywords = ["徒步", "骑行", "漂流", "越野"]
+
+[[clusters.chains.links]]
+name = "赛事运营与转播"
+position = "down"
+strength = "missing"
+industry_codes = ["9052", "8720"]
+keywords = ["赛事运营", "转播", "体育表演"]
+
+[[clusters.chains.links]]
+name = "体育培训与健身"
+position = "down"
+strength = "weak"
+industry_codes = ["8392", "8930"]
+keywords = ["体育培训", "健身", "训练营"]
+
+# ── 文化旅游 / 会展
+[[clusters.chains]]
+name = "会展"
+lead = "swj"
+
+[[clusters.chains.links]]
+name = "会展场馆"
+position = "up"
+strength = "weak"
+industry_codes = ["7289", "8921"]
+keywords = ["会展中心", "展馆", "会议中心"]
+
+[[clusters.chains.links]]
+name = "会展策划与组织"
+position = "mid"
+strength = "weak"
+industry_codes = ["7284", "7282", "7281"]
+keywords = ["展会", "博览会", "节会", "会议"]
+
+[[clusters.chains.links]]
+name = "展览搭建与设计"
+position = "mid"
+strength = "missing"
+industry_codes = ["7289", "7492"]
+keywords = ["展台搭建", "展览设计", "特装"]
+
+[[clusters.chains.links]]
+name = "会展配套服务"
+position = "down"
+strength = "weak"
+industry_codes = ["6110", "7298", "7294"]
+keywords = ["会议酒店", "票务", "翻译", "接待"]
+
+[[clusters.chains.links]]
+name = "数字会展"
+position = "down"
+strength = "missing"
+industry_codes = ["6431", "6579"]
+keywords = ["云展会", "线上展会", "数字会展"]
+
+# ── 文化旅游 / 出版印刷
+[[clusters.chains]]
+name = "出版印刷"
+lead = "wlj"
+
+[[clusters.chains.links]]
+name = "纸张与印刷材料"
+position = "up"
+strength = "weak"
+industry_codes = ["2221", "2642"]
+keywords = ["纸张", "油墨", "纸板", "印刷耗材"]
+
+[[clusters.chains.links]]
+name = "印刷设备"
+position = "up"
+strength = "missing"
+industry_codes = ["3542"]
+keywords = ["印刷机", "印刷设备", "数码印刷"]
+
+[[clusters.chains.links]]
+name = "内容出版"
+position = "mid"
+strength = "weak"
+industry_codes = ["8621", "8623", "8626"]
+keywords = ["图书出版", "期刊", "数字出版"]
+
+[[clusters.chains.links]]
+name = "印刷"
+position = "mid"
+strength = "strong"
+industry_codes = ["2311", "2319", "2320"]
+keywords = ["印刷", "包装印刷", "书刊印刷"]
+
+[[clusters.chains.links.children]]
+name = "书刊印刷"
+position = "mid"
+strength = "strong"
+industry_codes = ["2311", "2312"]
+keywords = ["书刊印刷", "本册", "教材印刷"]
+
+[[clusters.chains.links.children]]
+name = "包装装潢印刷"
+position = "mid"
+strength = "weak"
+industry_codes = ["2319", "2231"]
+keywords = ["包装印刷", "纸箱", "彩盒", "茶叶包装"]
+
+[[clusters.chains.links]]
+name = "发行与零售"
+position = "down"
+strength = "weak"
+industry_codes = ["5143", "5243"]
+keywords = ["图书发行", "书店", "发行"]
+
+
+# ════ 产业集群：绿色能源 ════
+[[clusters]]
+name = "绿色能源"
+
+# ── 绿色能源 / 水电
+[[clusters.chains]]
+name = "水电"
+lead = "fgw"
+
+[[clusters.chains.links]]
+name = "水电勘测设计"
+position = "up"
+strength = "weak"
+industry_codes = ["7483", "7484"]
+keywords = ["勘测", "水电设计", "水文"]
+
+[[clusters.chains.links]]
+name = "水电设备"
+position = "up"
+strength = "missing"
+industry_codes = ["3414", "3811"]
+keywords = ["水轮机", "发电机组", "水电设备"]
+
+[[clusters.chains.links]]
+name = "水电站建设"
+position = "mid"
+strength = "strong"
+industry_codes = ["4872", "4821"]
+keywords = ["水电站", "水利枢纽", "水电工程"]
+
+[[clusters.chains.links]]
+name = "水力发电"
+position = "mid"
+strength = "strong"
+industry_codes = ["4413"]
+keywords = ["水电", "小水电", "梯级电站"]
+
+[[clusters.chains.links]]
+name = "抽水蓄能"
+position = "mid"
+strength = "missing"
+industry_codes = ["4413", "4872"]
+keywords = ["抽水蓄能", "蓄能电站"]
+
+[[clusters.chains.links]]
+name = "电站运维与增效扩容"
+position = "down"
+strength = "weak"
+industry_codes = ["4350", "4330"]
+keywords = ["电站运维", "检修", "增效扩容", "智慧电站"]
+
+# ── 绿色能源 / 光伏
+[[clusters.chains]]
+name = "光伏"
+lead = "fgw"
+
+[[clusters.chains.links]]
+name = "硅料与硅片"
+position = "up"
+strength = "missing"
+industry_codes = ["3218", "3985"]
+keywords = ["多晶硅", "工业硅", "硅片"]
+
+[[clusters.chains.links]]
+name = "电池片与组件"
+position = "mid"
+strength = "missing"
+industry_codes = ["3825"]
+keywords = ["光伏组件", "电池片", "光伏电池"]
+
+[[clusters.chains.links.children]]
+name = "光伏电池片"
+position = "mid"
+strength = "missing"
+industry_codes = ["3825"]
+keywords = ["电池片", "TOPCon", "异质结"]
+
+[[clusters.chains.links.children]]
+name = "光伏组件封装"
+position = "mid"
+strength = "missing"
+industry_codes = ["3825", "3042"]
+keywords = ["组件", "光伏玻璃", "封装"]
+
+[[clusters.chains.links]]
+name = "光伏支架与辅材"
+position = "mid"
+strength = "weak"
+industry_codes = ["3311", "3252"]
+keywords = ["光伏支架", "铝边框", "接线盒"]
+
+[[clusters.chains.links]]
+name = "逆变器"
+position = "mid"
+strength = "missing"
+industry_codes = ["3824", "3829"]
+keywords = ["逆变器", "汇流箱", "光伏逆变器"]
+
+[[clusters.chains.links]]
+name = "光伏电站建设"
+position = "down"
+strength = "strong"
+industry_codes = ["4875", "4416"]
+keywords = ["光伏电站", "分布式光伏", "农光互补"]
+
+[[clusters.chains.links]]
+name = "光伏运维"
+position = "down"
+strength = "weak"
+industry_codes = ["4350", "7515"]
+keywords = ["光伏运维", "组件清洗", "电站运维"]
+
+# ── 绿色能源 / 储能
+[[clusters.chains]]
+name = "储能"
+lead = "fgw"
+
+[[clusters.chains.links]]
+name = "储能材料"
+position = "up"
+strength = "missing"
+industry_codes = ["2613", "3091", "3985"]
+keywords = ["正极材料", "负极材料", "电解液", "隔膜"]
+
+[[clusters.chains.links]]
+name = "电芯制造"
+position = "mid"
+strength = "missing"
+industry_codes = ["3841", "3849"]
+keywords = ["电芯", "锂电池", "储能电池", "钠离子电池"]
+
+[[clusters.chains.links]]
+name = "电池结构件与BMS"
+position = "mid"
+strength = "weak"
+industry_codes = ["3841", "3829"]
+keywords = ["电池结构件", "电池壳", "BMS", "电池管理"]
+
+[[clusters.chains.links]]
+name = "储能系统集成"
+position = "mid"
+strength = "weak"
+industry_codes = ["3829", "3849"]
+keywords = ["储能柜", "PCS", "系统集成", "集装箱储能"]
+
+[[clusters.chains.links]]
+name = "储能电站与应用"
+position = "down"
+strength = "weak"
+industry_codes = ["4419", "4420"]
+keywords = ["储能电站", "用户侧储能", "共享储能"]
+
+[[clusters.chains.links]]
+name = "电池回收利用"
+position = "down"
+strength = "missing"
+industry_codes = ["4210", "7724"]
+keywords = ["电池回收", "梯次利用", "再生利用"]
+
+# ── 绿色能源 / 生物质能
+[[clusters.chains]]
+name = "生物质能"
+lead = "fgw"
+
+[[clusters.chains.links]]
+name = "农林废弃物收储"
+position = "up"
+strength = "weak"
+industry_codes = ["0523", "5191"]
+keywords = ["秸秆", "林业剩余物", "收储运"]
+
+[[clusters.chains.links]]
+name = "生物质成型燃料"
+position = "mid"
+strength = "weak"
+industry_codes = ["2542"]
+keywords = ["颗粒燃料", "成型燃料", "生物质燃料"]
+
+[[clusters.chains.links]]
+name = "生物质发电与供热"
+position = "mid"
+strength = "weak"
+industry_codes = ["4417", "4430"]
+keywords = ["生物质发电", "热电联产", "供热"]
+
+[[clusters.chains.links]]
+name = "沼气与生物天然气"
+position = "mid"
+strength = "missing"
+industry_codes = ["4520", "0532"]
+keywords = ["沼气", "生物天然气", "畜禽粪污"]
+
+[[clusters.chains.links]]
+name = "有机肥"
+position = "down"
+strength = "weak"
+industry_codes = ["2625"]
+keywords = ["有机肥", "沼渣", "生物有机肥"]
+
+
+# ════ 产业集群：特色农业 ════
+[[clusters]]
+name = "特色农业"
+
+# ── 特色农业 / 茶叶
+[[clusters.chains]]
+name = "茶叶"
+lead = "nyj"
+
+[[clusters.chains.links]]
+name = "茶苗繁育与茶园种植"
+position = "up"
+strength = "strong"
+industry_codes = ["0164", "0511"]
+keywords = ["茶园", "茶苗", "汉中仙毫", "茶叶种植"]
+
+[[clusters.chains.links]]
+name = "茶叶机械与包装"
+position = "up"
+strength = "weak"
+industry_codes = ["3531", "2231"]
+keywords = ["茶叶机械", "揉捻机", "茶叶包装"]
+
+[[clusters.chains.links]]
+name = "茶叶初制精制"
+position = "mid"
+strength = "strong"
+industry_codes = ["1530", "0514"]
+keywords = ["茶叶加工", "绿茶", "汉中仙毫", "毛茶"]
+
+[[clusters.chains.links]]
+name = "茶叶精深加工"
+position = "mid"
+strength = "missing"
+industry_codes = ["1529", "1525", "1495"]
+keywords = ["茶饮料", "速溶茶", "茶多酚", "抹茶"]
+
+[[clusters.chains.links.children]]
+name = "茶饮料与速溶茶"
+position = "mid"
+strength = "missing"
+industry_codes = ["1529", "1525"]
+keywords = ["茶饮料", "速溶茶", "茶粉"]
+
+[[clusters.chains.links.children]]
+name = "茶叶提取物"
+position = "mid"
+strength = "missing"
+industry_codes = ["1495", "2684"]
+keywords = ["茶多酚", "茶提取物", "茶氨酸"]
+
+[[clusters.chains.links]]
+name = "品牌营销与流通"
+position = "down"
+strength = "weak"
+industry_codes = ["5127", "5226", "5292"]
+keywords = ["茶叶批发", "茶叶零售", "茶叶电商", "品牌"]
+
+[[clusters.chains.links]]
+name = "茶文旅融合"
+position = "down"
+strength = "weak"
+industry_codes = ["6231", "9030"]
+keywords = ["茶馆", "茶旅", "茶园观光"]
+
+# ── 特色农业 / 粮油
+[[clusters.chains]]
+name = "粮油"
+lead = "nyj"
+
+[[clusters.chains.links]]
+name = "良种繁育"
+position = "up"
+strength = "weak"
+industry_codes = ["0511"]
+keywords = ["种子", "育种", "水稻良种", "油菜良种"]
+
+[[clusters.chains.links]]
+name = "优质稻与油菜种植"
+position = "up"
+strength = "strong"
+industry_codes = ["0111", "0122"]
+keywords = ["水稻", "油菜", "朱鹮稻米", "种植"]
+
+[[clusters.chains.links]]
+name = "稻米加工"
+position = "mid"
+strength = "strong"
+industry_codes = ["1311"]
+keywords = ["大米", "稻米加工", "有机大米"]
+
+[[clusters.chains.links]]
+name = "菜籽油加工"
+position = "mid"
+strength = "weak"
+industry_codes = ["1331"]
+keywords = ["菜籽油", "食用油", "压榨"]
+
+[[clusters.chains.links]]
+name = "米制品与副产物利用"
+position = "down"
+strength = "weak"
+industry_codes = ["1431", "1329"]
+keywords = ["米皮", "米粉", "米糠", "饲料"]
+
+[[clusters.chains.links]]
+name = "粮油仓储物流"
+position = "down"
+strength = "weak"
+industry_codes = ["5951", "5121"]
+keywords = ["粮食仓储", "粮油批发", "物流"]
+
+# ── 特色农业 / 生猪
+[[clusters.chains]]
+name = "生猪"
+lead = "nyj"
+
+[[clusters.chains.links]]
+name = "饲料"
+position = "up"
+strength = "strong"
+industry_codes = ["1329"]
+keywords = ["饲料", "配合饲料", "预混料"]
+
+[[clusters.chains.links]]
+name = "种猪繁育"
+position = "up"
+strength = "weak"
+industry_codes = ["0531", "0313"]
+keywords = ["种猪", "良种", "繁育"]
+
+[[clusters.chains.links]]
+name = "生猪养殖"
+position = "mid"
+strength = "strong"
+industry_codes = ["0313"]
+keywords = ["生猪", "养殖", "养猪场"]
+
+[[clusters.chains.links]]
+name = "屠宰"
+position = "mid"
+strength = "weak"
+industry_codes = ["1351"]
+keywords = ["屠宰", "生猪屠宰", "分割"]
+
+[[clusters.chains.links]]
+name = "肉制品加工"
+position = "down"
+strength = "missing"
+industry_codes = ["1353", "1451"]
+keywords = ["腊肉", "镇巴腊肉", "肉制品", "冷鲜肉"]
+
+[[clusters.chains.links]]
+name = "冷链物流"
+position = "down"
+strength = "missing"
+industry_codes = ["5930", "5432"]
+keywords = ["冷链", "冷库", "冷藏运输"]
+
+[[clusters.chains.links]]
+name = "粪污资源化"
+position = "down"
+strength = "weak"
+industry_codes = ["0532", "2625"]
+keywords = ["粪污处理", "有机肥", "种养循环"]
+
+# ── 特色农业 / 食用菌
+[[clusters.chains]]
+name = "食用菌"
+lead = "nyj"
+
+[[clusters.chains.links]]
+name = "菌种与菌棒"
+position = "up"
+strength = "weak"
+industry_codes = ["0511", "0142"]
+keywords = ["菌种", "菌棒", "菌包"]
+
+[[clusters.chains.links]]
+name = "香菇木耳种植"
+position = "mid"
+strength = "strong"
+industry_codes = ["0142"]
+keywords = ["香菇", "木耳", "食用菌", "大棚"]
+
+[[clusters.chains.links]]
+name = "食用菌初加工"
+position = "mid"
+strength = "weak"
+industry_codes = ["1372"]
+keywords = ["干香菇", "菌菇加工", "烘干"]
+
+[[clusters.chains.links]]
+name = "食用菌精深加工"
+position = "mid"
+strength = "missing"
+industry_codes = ["1469", "1492"]
+keywords = ["香菇酱", "菌多糖", "保健品"]
+
+[[clusters.chains.links]]
+name = "流通与电商"
+position = "down"
+strength = "weak"
+industry_codes = ["5123", "5292"]
+keywords = ["农产品批发", "食用菌电商", "冷链"]
+
+[[clusters.chains.links]]
+name = "菌渣利用"
+position = "down"
+strength = "missing"
+industry_codes = ["2625", "1329"]
+keywords = ["菌渣", "有机肥", "饲料"]
+
+# ── 特色农业 / 中药材
+[[clusters.chains]]
+name = "中药材"
+lead = "nyj"
+
+[[clusters.chains.links]]
+name = "种苗繁育"
+position = "up"
+strength = "weak"
+industry_codes = ["0511"]
+keywords = ["种苗", "种源", "组培"]
+
+[[clusters.chains.links]]
+name = "道地药材种植"
+position = "up"
+strength = "strong"
+industry_codes = ["0171"]
+keywords = ["天麻", "杜仲", "附子", "元胡", "中药材"]
+
+[[clusters.chains.links.children]]
+name = "天麻"
+position = "up"
+strength = "strong"
+industry_codes = ["0171"]
+keywords = ["天麻", "乌天麻", "林下种植"]
+
+[[clusters.chains.links.children]]
+name = "杜仲"
+position = "up"
+strength = "strong"
+industry_codes = ["0171"]
+keywords = ["杜仲", "杜仲叶", "杜仲胶"]
+
+[[clusters.chains.links.children]]
+name = "附子与元胡"
+position = "up"
+strength = "weak"
+industry_codes = ["0171"]
+keywords = ["附子", "元胡", "城固元胡"]
+
+[[clusters.chains.links]]
+name = "中药饮片"
+position = "mid"
+strength = "weak"
+industry_codes = ["2730"]
+keywords = ["中药饮片", "炮制", "切片"]
+
+[[clusters.chains.links]]
+name = "中成药与提取物"
+position = "mid"
+strength = "missing"
+industry_codes = ["2740", "2710"]
+keywords = ["中成药", "植物提取物", "配方颗粒"]
+
+[[clusters.chains.links]]
+name = "大健康产品"
+position = "down"
+strength = "missing"
+industry_codes = ["1492", "2682"]
+keywords = ["保健食品", "药膳", "植物日化"]
+
+[[clusters.chains.links]]
+name = "中药材仓储与交易"
+position = "down"
+strength = "weak"
+industry_codes = ["5960", "5152"]
+keywords = ["中药材仓储", "交易市场", "中药批发"]
+', 'system:gen', '2026-11-27T15:34:48.961661+00:00');
+INSERT INTO "clusters" ("id", "name", "sort", "active", "since_version_id", "retired_version_id") VALUES (1, '装备制造', 0, '1', 1, NULL);
+INSERT INTO "clusters" ("id", "name", "sort", "active", "since_version_id", "retired_version_id") VALUES (2, '现代材料', 1, '1', 1, NULL);
+INSERT INTO "clusters" ("id", "name", "sort", "active", "since_version_id", "retired_version_id") VALUES (3, '文化旅游', 2, '1', 1, NULL);
+INSERT INTO "clusters" ("id", "name", "sort", "active", "since_version_id", "retired_version_id") VALUES (4, '绿色能源', 3, '1', 1, NULL);
+INSERT INTO "chains" ("id", "cluster_id", "name", "lead_unit_id", "sort", "active", "since_version_id", "retired_version_id") VALUES (7, 2, '钢铁', 24, 0, '1', 1, NULL);
+INSERT INTO "links" ("id", "chain_id", "parent_id", "name", "position", "strength", "industry_codes", "keywords", "sort", "active", "since_version_id", "retired_version_id", "updated_at") VALUES (58, 7, NULL, '铁矿采选', 'up', 'weak', '0810', '铁矿,选矿,铁精粉', 0, '1', 1, NULL, '2026-11-27T15:34:48.995070+00:00');
+INSERT INTO "links" ("id", "chain_id", "parent_id", "name", "position", "strength", "industry_codes", "keywords", "sort", "active", "since_version_id", "retired_version_id", "updated_at") VALUES (59, 7, NULL, '炼铁炼钢', 'mid', 'strong', '3110,3120', '炼铁,炼钢,高炉,转炉', 1, '1', 1, NULL, '2026-11-27T15:34:48.995324+00:00');
+INSERT INTO "links" ("id", "chain_id", "parent_id", "name", "position", "strength", "industry_codes", "keywords", "sort", "active", "since_version_id", "retired_version_id", "updated_at") VALUES (60, 7, NULL, '钢压延加工', 'mid', 'strong', '3130', '螺纹钢,线材,棒材,轧钢', 2, '1', 1, NULL, '2026-11-27T15:34:48.995588+00:00');
+INSERT INTO "links" ("id", "chain_id", "parent_id", "name", "position", "strength", "industry_codes", "keywords", "sort", "active", "since_version_id", "retired_version_id", "updated_at") VALUES (62, 7, NULL, '铁合金', 'mid', 'weak', '3140', '铁合金,硅锰,硅铁', 4, '1', 1, NULL, '2026-11-27T15:34:48.996134+00:00');
