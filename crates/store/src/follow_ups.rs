@@ -329,6 +329,12 @@ impl Store {
         .await?)
     }
 
+    /// One saved view, whoever's it is: the caller checks that it is theirs, so that someone
+    /// else's is refused (and audited) rather than not found.
+    pub async fn saved_view(&self, id: i64) -> Result<saved_view::Model> {
+        saved_view::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这个视图".into()))
+    }
+
     /// Deletes a saved view; only its owner's (`user_id`) views are found.
     pub async fn delete_view(&self, user_id: i64, id: i64) -> Result<()> {
         let deleted = saved_view::Entity::delete_many().filter(saved_view::Column::Id.eq(id)).filter(saved_view::Column::UserId.eq(user_id)).exec(&self.db).await?;

@@ -566,6 +566,12 @@ impl Store {
         Ok(rows)
     }
 
+    /// One notification, whoever's it is: the caller checks that it is theirs, so that someone
+    /// else's is refused (and audited) rather than not found.
+    pub async fn notification(&self, id: i64) -> Result<notification::Model> {
+        notification::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这条通知".into()))
+    }
+
     /// Marks one of a person's notifications read and returns it; someone else's is not found.
     pub async fn read_notification(&self, user_id: i64, id: i64, now: DateTime<Utc>) -> Result<notification::Model> {
         let row = notification::Entity::find_by_id(id).filter(notification::Column::UserId.eq(user_id)).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这条通知".into()))?;

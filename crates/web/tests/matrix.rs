@@ -57,9 +57,10 @@ enum Rule {
     Write,
     /// A city-wide power, held by these roles only.
     Roles(&'static [Role]),
-    /// Someone else's personal record that the caller cannot even name: refused as not found
-    /// (the look-up is scoped to the caller), never changed.
-    Nobody404,
+    /// Someone else's personal record (a saved view, a notification): its owner's alone, not even
+    /// the administrator's; refused like any other denial, with a 403 and an audit row. (One that
+    /// does not exist is a 404: `a_personal_record_that_does_not_exist_is_not_found`.)
+    Nobody,
 }
 
 use Role::*;
@@ -88,7 +89,7 @@ fn expected(rule: Rule, role: Role, own: bool) -> bool {
             UnitHead | Officer | Department => own,
         },
         Rule::Roles(roles) => roles.contains(&role),
-        Rule::Nobody404 => false,
+        Rule::Nobody => false,
     }
 }
 
@@ -119,7 +120,7 @@ const fn row(method: &'static str, path: &'static str, own: Own, rule: Rule, ids
 
 use Body::{Form as F, Json as J, Multipart as M, None as N, Query as Q};
 use Own::{Chain as CH, City as CITY, None as NONE, Office as OFFICE, Person as PERSON, Unit as UNIT};
-use Rule::{Any as ANY, Nobody404 as NOBODY, Read as READ, Roles as R, Write as WRITE};
+use Rule::{Any as ANY, Nobody as NOBODY, Read as READ, Roles as R, Write as WRITE};
 
 /// Routes left out, with the reason.
 const EXCLUDED: &[(&str, &str, &str)] = &[
@@ -602,6 +603,15 @@ async fn unit_records(app: &TestApp, side: &str, code: &str, person: &str) -> Id
 
 /// An applied import by an officer of the unit (a previewed one is its uploader's draft).
 async fn applied_import(app: &TestApp, username: &str, side: &str) -> String {
+    let (browser, preview) = previewed_import(app, username, side).await;
+    let applied = browser.post_form(&preview, &format!("{preview}/apply"), &[]).await;
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER, "apply");
+    preview.trim_start_matches("/imports/").split('?').next().unwrap().to_string()
+}
+
+/// An uploaded, not yet applied import (its uploader's draft): the uploader's browser and the
+/// preview's path.
+async fn previewed_import(app: &TestApp, username: &str, side: &str) -> (Browser, String) {
     use office::xlsx::{Cell, Column};
     let browser = spawn_client(app);
     browser.sign_in(username).await;
@@ -615,9 +625,7 @@ async fn applied_import(app: &TestApp, username: &str, side: &str) -> String {
         panic!("upload: {}", excerpt(&uploaded.text().await.unwrap()));
     }
     let preview = location(&uploaded);
-    let applied = browser.post_form(&preview, &format!("{preview}/apply"), &[]).await;
-    assert_eq!(applied.status(), StatusCode::SEE_OTHER, "apply");
-    preview.trim_start_matches("/imports/").split('?').next().unwrap().to_string()
+    (browser, preview)
 }
 
 const SCHEME: &str = r#"
@@ -921,8 +929,8 @@ async fn every_role_on_every_route_against_own_and_other_units_records() {
     let mut failures: Vec<String> = Vec::new();
     let debug = std::env::var("ZS_DEBUG_MATRIX").is_ok();
 
-    // 1. Every refusal, first, while every record is as made: 403 (or a scoped 404), one new
-    //    audit row by the caller, nothing of either record shown, nothing changed.
+    // 1. Every refusal, first, while every record is as made: 403, one new audit row by the
+    //    caller, nothing of either record shown, nothing changed.
     // The database is compared before and after each route's refusals (all roles, both sides):
     // a difference names the route and the table.
     let world_before_refusals = world(store, &tables).await;
@@ -954,29 +962,25 @@ async fn every_role_on_every_route_against_own_and_other_units_records() {
                 eprintln!("REFUSE {what}: {}", answer.status);
             }
             let api = path.starts_with("/api/");
-            let scoped = matches!(r.rule, Rule::Nobody404) && answer.status == StatusCode::NOT_FOUND;
-            if answer.status != StatusCode::FORBIDDEN && !scoped {
+            if answer.status != StatusCode::FORBIDDEN {
                 failures.push(format!("{what}: expected a refusal, got {} {}", answer.status, excerpt(&answer.body)));
                 continue;
             }
             if api && !answer.content_type.starts_with("application/problem+json") {
                 failures.push(format!("{what}: API refusal as {}", answer.content_type));
             }
-            if !api && !scoped && !answer.body.contains("无权") && !answer.body.contains("只能查看") {
+            if !api && !answer.body.contains("无权") && !answer.body.contains("只能查看") {
                 failures.push(format!("{what}: the refusal page does not say why: {}", excerpt(&answer.body)));
             }
             if let Some(m) = markers.iter().find(|m| answer.body.contains(*m)) {
                 failures.push(format!("{what}: the refusal shows 「{m}」 of a record"));
             }
-            // Refused as not found (a look-up scoped to the caller's own rows) is not a denial.
-            if !scoped {
-                let prefix = format!("{path}：");
-                match entries.iter().position(|e| e.username == account.username && e.detail.starts_with(&prefix)) {
-                    Some(i) => {
-                        entries.remove(i);
-                    }
-                    None => failures.push(format!("{what}: the denial was not audited")),
+            let prefix = format!("{path}：");
+            match entries.iter().position(|e| e.username == account.username && e.detail.starts_with(&prefix)) {
+                Some(i) => {
+                    entries.remove(i);
                 }
+                None => failures.push(format!("{what}: the denial was not audited")),
             }
         }
         for e in entries {
@@ -1100,6 +1104,65 @@ async fn every_role_on_every_route_against_own_and_other_units_records() {
         total
     );
     assert!(failures.is_empty(), "{} of {} cells disagree with the matrix:\n{}", failures.len(), cells.len(), failures.join("\n"));
+}
+
+/// The `Nobody` rows' other half: a saved view or notification that does not exist is a 404 and
+/// no denial (there is nobody's record to refuse), while the owner's own goes through. And an
+/// import's preview, its uploader's draft, is refused to another writer of the same unit like
+/// the matrix's denials: 403, audited, nothing applied.
+#[tokio::test]
+async fn a_personal_record_that_does_not_exist_is_not_found() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let officer = spawn_client(&app);
+    officer.sign_in("officer-610703").await;
+    let me = app.user_id("officer-610703").await;
+
+    let mark = last_denial_id(store).await;
+    for path in ["/targets/views/999999/delete", "/notifications/999999/read"] {
+        let response = officer.post_form("/targets", path, &[]).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(response.text().await.unwrap().contains("没有这"), "{path}: the 404 says what is missing");
+    }
+    assert!(denials_since(store, mark).await.is_empty(), "a record that does not exist is no denial");
+
+    let view = store.save_view(me, "targets", "我的视图", "priority=A").await.unwrap().id;
+    let deleted = officer.post_form("/targets", &format!("/targets/views/{view}/delete"), &[]).await;
+    assert_eq!(location(&deleted), "/targets?done=view_deleted", "the owner deletes their own view");
+    let n = store::entities::notification::ActiveModel {
+        user_id: Set(me),
+        rule: Set("next_step_due".into()),
+        dedup_key: Set("matrix-own".into()),
+        title: Set("我的提醒".into()),
+        body: Set(String::new()),
+        link: Set("/targets".into()),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    };
+    let n = n.insert(&store.db).await.unwrap().id;
+    let read = officer.post_form("/notifications", &format!("/notifications/{n}/read"), &[]).await;
+    assert_eq!(location(&read), "/notifications", "the owner marks their own notification read");
+    assert_eq!(store.unread_count(me).await.unwrap(), 0);
+    assert!(denials_since(store, mark).await.is_empty(), "the owner's own records are no denial");
+
+    add_user(store, "officer2-610703", "610703", vec![Officer]).await;
+    let (_, preview) = previewed_import(&app, "officer-610703", "甲").await;
+    let preview = preview.split('?').next().unwrap().to_string();
+    let colleague = spawn_client(&app);
+    colleague.sign_in("officer2-610703").await;
+    let csrf = csrf_in(&colleague.get_html("/").await);
+    for (method, path) in [("GET", preview.clone()), ("POST", format!("{preview}/apply"))] {
+        let mark = last_denial_id(store).await;
+        let request = if method == "GET" { colleague.client.get(colleague.url(&path)) } else { colleague.client.post(colleague.url(&path)).form(&[("csrf_token", csrf.as_str())]) };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{method} {path}: another's draft");
+        assert!(response.text().await.unwrap().contains("无权"), "{method} {path}: the refusal says why");
+        let denials = denials_since(store, mark).await;
+        assert!(denials.len() == 1 && denials[0].username == "officer2-610703" && denials[0].detail.starts_with(&format!("{path}：")), "{method} {path}: audited once: {denials:?}");
+    }
+    let id: i64 = preview.trim_start_matches("/imports/").parse().unwrap();
+    assert_eq!(store.import(id).await.unwrap().status, "previewed", "nothing applied");
 }
 
 fn excerpt(body: &str) -> String {

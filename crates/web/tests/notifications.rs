@@ -250,11 +250,13 @@ async fn the_centre_lists_unread_first_links_to_records_and_marks_read() {
     assert_eq!(location(&response), "/notifications", "a link never leaves the system");
     assert_eq!(app.store.unread_count(officer).await.unwrap(), 0);
 
-    // Someone else's notification is not theirs to mark.
+    // Someone else's notification is not theirs to mark: refused and audited, like any denial.
     let other = spawn_client(&app);
     other.sign_in("officer-610722").await;
     let response = other.post_form("/notifications", &format!("/notifications/{}/read", ids[0]), &[]).await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let denials = app.audit("update", "denied").await;
+    assert!(denials.iter().any(|e| e.username == "officer-610722" && e.entity == "notification" && e.entity_id == ids[0].to_string()), "the denial is audited");
     assert!(app.store.inbox(stranger, 10).await.unwrap().is_empty());
 
     app.store.enqueue(&[reminder("a:4", "又一条", "/")], now).await.unwrap();

@@ -147,8 +147,9 @@ struct ShowPage {
 async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<import::Model> {
     let record = state.store.import(id).await?;
     user.may(Access::Write, Owner::unit(record.unit_id), "import", id)?;
+    // A preview is its uploader's draft: another's is a denial like any other (audited), not a 404.
     if !sees_all(user) && record.user_id != Some(user.user.id) && record.status == "previewed" {
-        return Err(AppError::NotFound("没有这次导入".into()));
+        return Err(AppError::denied("这是别人尚未确认的导入预览，您无权查看或确认", "write", "import", id));
     }
     Ok(record)
 }

@@ -89,6 +89,10 @@ fn local_link(link: &str) -> &str {
 /// Marks one of the person's notifications read; with `open` it goes on to the record.
 pub async fn read(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, form: FormData) -> Result<Response> {
     let id = parse_id(&id)?;
+    // Someone else's notification is a denial like any other (audited); one that does not exist is a 404.
+    if state.store.notification(id).await?.user_id != user.user.id {
+        return Err(AppError::denied("这是别人的通知，您无权标记为已读", "update", "notification", id));
+    }
     let n = state.store.read_notification(user.user.id, id, Utc::now()).await?;
     let to = if form.checked("open") { local_link(&n.link).to_string() } else { "/notifications".into() };
     Ok(Redirect::to(&to).into_response())

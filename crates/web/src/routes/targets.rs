@@ -201,6 +201,10 @@ pub async fn save_view(State(state): State<AppState>, user: CurrentUser, form: F
 
 pub async fn delete_view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response> {
     let id = parse_id(&id)?;
+    // Someone else's view is a denial like any other (audited); one that does not exist is a 404.
+    if state.store.saved_view(id).await?.user_id != user.user.id {
+        return Err(AppError::denied("这是别人保存的视图，您无权删除", "delete", "saved_view", id));
+    }
     state.store.delete_view(user.user.id, id).await?;
     Ok(Redirect::to("/targets?done=view_deleted").into_response())
 }
