@@ -92,6 +92,8 @@ impl Application {
         let webhooks = tokio::spawn(webhooks::run(self.state.clone()));
         // The search index follows the database's outbox (and is rebuilt when missing).
         let feed = tokio::spawn(self.state.search.clone().run_feed(Duration::from_secs(2)));
+        // The city's cockpit, computed again before it expires while leaders look at it.
+        let cockpit = tokio::spawn(routes::cockpit::keep_city_warm(self.state.clone()));
         let grace = self.grace;
         let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal());
@@ -108,6 +110,7 @@ impl Application {
         reminders.abort();
         webhooks.abort();
         feed.abort();
+        cockpit.abort();
         outcome
     }
 }

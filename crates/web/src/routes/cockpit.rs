@@ -1,5 +1,6 @@
 //! The leaders' cockpit (领导驾驶舱): one screen of where the city stands, for a phone or a wall
-//! screen. Figures are cached per scope for at most a minute, never shared across permissions.
+//! screen. Figures are cached per scope for at most a minute, never shared across permissions;
+//! the city's are kept warm beside the server while leaders look, so no request waits for them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,20 +25,76 @@ use crate::AppState;
 /// How long a computed cockpit may be shown: the issue allows a minute of staleness.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
+/// The city's figures are computed again when this old, so that they never expire while in use.
+const REFRESH_AFTER: Duration = Duration::from_secs(40);
+/// The city's figures are kept warm for this long after the last leader looked.
+const WARM_FOR: Duration = Duration::from_secs(600);
+
 /// Computed cockpits by scope ("all", "unit:12"): a unit's figures never serve another scope.
 #[derive(Default)]
-pub struct CockpitCache(Mutex<HashMap<String, (Instant, Arc<Cockpit>)>>);
+pub struct CockpitCache {
+    entries: Mutex<HashMap<String, (Instant, Arc<Cockpit>)>>,
+    /// One computation at a time: leaders who arrive together wait for one result, not each
+    /// for their own.
+    computing: tokio::sync::Mutex<()>,
+    /// When the city's figures were last asked for.
+    city_viewed: Mutex<Option<Instant>>,
+}
 
 impl CockpitCache {
     fn get(&self, key: &str) -> Option<Arc<Cockpit>> {
-        let map = self.0.lock().ok()?;
-        map.get(key).filter(|(at, _)| at.elapsed() < MAX_AGE).map(|(_, c)| c.clone())
+        self.get_younger(key, MAX_AGE)
+    }
+
+    fn get_younger(&self, key: &str, age: Duration) -> Option<Arc<Cockpit>> {
+        let map = self.entries.lock().ok()?;
+        map.get(key).filter(|(at, _)| at.elapsed() < age).map(|(_, c)| c.clone())
     }
 
     fn put(&self, key: String, cockpit: Arc<Cockpit>) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.entries.lock() {
             map.retain(|_, (at, _)| at.elapsed() < MAX_AGE);
             map.insert(key, (Instant::now(), cockpit));
+        }
+    }
+}
+
+/// The figures of a scope: from the cache, or computed once for everyone waiting.
+async fn figures(state: &AppState, key: &str, visibility: Visibility) -> Result<Arc<Cockpit>> {
+    let cache = &state.cockpit;
+    if visibility == Visibility::All {
+        if let Ok(mut viewed) = cache.city_viewed.lock() {
+            *viewed = Some(Instant::now());
+        }
+    }
+    if let Some(c) = cache.get(key) {
+        return Ok(c);
+    }
+    let _turn = cache.computing.lock().await;
+    if let Some(c) = cache.get(key) {
+        return Ok(c);
+    }
+    let fresh = Arc::new(state.store.cockpit(visibility, Utc::now().date_naive()).await?);
+    cache.put(key.to_string(), fresh.clone());
+    Ok(fresh)
+}
+
+/// Beside the server: while leaders look at the city's cockpit (in the last ten minutes), its
+/// figures are computed again before they are a minute old, so the first leader of a minute does
+/// not wait a second for them.
+pub async fn keep_city_warm(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        let cache = &state.cockpit;
+        let viewed = cache.city_viewed.lock().ok().and_then(|v| *v).is_some_and(|at| at.elapsed() < WARM_FOR);
+        if !viewed || cache.get_younger("all", REFRESH_AFTER).is_some() {
+            continue;
+        }
+        let _turn = cache.computing.lock().await;
+        match state.store.cockpit(Visibility::All, Utc::now().date_naive()).await {
+            Ok(c) => cache.put("all".into(), Arc::new(c)),
+            Err(e) => tracing::warn!(error = %e, "refreshing the city's cockpit failed"),
         }
     }
 }
@@ -92,14 +149,7 @@ pub async fn cockpit(State(state): State<AppState>, user: CurrentUser, Query(q):
         Visibility::All => ("all".to_string(), "全市".to_string(), String::new()),
         Visibility::Unit(u) | Visibility::UnitAndLedChains(u) => (format!("unit:{u}"), user.unit.name.clone(), format!("&unit_id={u}")),
     };
-    let c = match state.cockpit.get(&key) {
-        Some(c) => c,
-        None => {
-            let fresh = Arc::new(state.store.cockpit(visibility, Utc::now().date_naive()).await?);
-            state.cockpit.put(key, fresh.clone());
-            fresh
-        }
-    };
+    let c = figures(&state, &key, visibility).await?;
     let funnel: Vec<Bar> = c
         .funnel
         .iter()
@@ -164,8 +214,12 @@ mod tests {
         assert!(cache.get("unit:4").is_none(), "nor another unit");
         // An entry computed more than a minute ago is not served.
         let old = Instant::now().checked_sub(MAX_AGE + Duration::from_secs(1)).expect("the clock is past a minute");
-        cache.0.lock().unwrap().insert("all".into(), (old, sample(None)));
+        cache.entries.lock().unwrap().insert("all".into(), (old, sample(None)));
         assert!(cache.get("all").is_none());
+        // Forty seconds old: still served, but due for the warm-keeper's refresh.
+        let aging = Instant::now().checked_sub(REFRESH_AFTER + Duration::from_secs(1)).expect("the clock is past 41 s");
+        cache.entries.lock().unwrap().insert("all".into(), (aging, sample(None)));
+        assert!(cache.get("all").is_some() && cache.get_younger("all", REFRESH_AFTER).is_none());
     }
 
     #[test]
