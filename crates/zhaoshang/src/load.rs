@@ -194,8 +194,18 @@ pub struct Options {
     pub sample_seconds: u64,
 }
 
+/// The overall figures of a run.
+pub struct Outcome {
+    pub requests_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub errors: usize,
+    /// The largest of the memory samples, in MiB (with `pid`).
+    pub peak_rss_mib: Option<f64>,
+}
+
 /// Runs the mix for `seconds` with `connections` requests in flight, then prints the figures.
-pub async fn run(store: &Store, o: Options) -> anyhow::Result<bool> {
+pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let base = o.url.trim_end_matches('/').to_string();
     let actors = Arc::new(actors(store, &base, o.officers).await?);
     println!("负载：{} 个并发连接，{} 秒，{} 个县区专员、市局、领导；请求组成：", o.connections, o.seconds, actors.officers.len());
@@ -265,5 +275,11 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<bool> {
     if !samples.is_empty() {
         println!("server memory (RSS) over time: {}", samples.iter().map(|(s, m)| format!("{s}s {m:.0} MiB")).collect::<Vec<_>>().join(", "));
     }
-    Ok(errors.is_empty())
+    Ok(Outcome {
+        requests_per_second: total as f64 / elapsed,
+        p50_ms: percentile(&all, 0.5),
+        p99_ms: percentile(&all, 0.99),
+        errors: errors.len(),
+        peak_rss_mib: samples.iter().map(|s| s.1).reduce(f64::max),
+    })
 }

@@ -7,6 +7,7 @@ mod demo;
 mod generate;
 mod load;
 mod projects_gen;
+mod sqlite_memory;
 mod universe;
 
 use std::path::PathBuf;
@@ -133,6 +134,12 @@ enum Command {
         /// 测搜索与匹配 Measure search (index against SQL LIKE), ranking and precision instead of pages.
         #[arg(long)]
         search: bool,
+        /// 全部指标 Everything: pages, search, imports and exports, then a load over HTTP, and one table of every figure against its requirement and floor.
+        #[arg(long)]
+        all: bool,
+        /// Seconds of load over HTTP for --all.
+        #[arg(long, default_value_t = 60)]
+        load_seconds: u64,
     },
     /// 重建搜索索引 Rebuild this instance's search index from the database (the server must not be running on the same index folder).
     Reindex,
@@ -240,6 +247,8 @@ enum AuditAction {
 }
 
 fn main() -> ExitCode {
+    // Before the first database connection: SQLite may be configured only before it starts.
+    sqlite_memory::configure();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -415,8 +424,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Load { url, seconds, connections, officers, pid, sample_seconds } => {
             let store = open(&config).await?;
-            let clean = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds }).await?;
-            return Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            let outcome = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds }).await?;
+            return Ok(if outcome.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Command::Token { action } => {
             let store = open(&config).await?;
@@ -456,13 +465,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await?;
             println!("索引重建完成：{docs} 条记录，用时 {:.1} 秒，位于 {}", started.elapsed().as_secs_f64(), dir.display());
         }
-        Command::Bench { scale, data, rounds, office, import_rows, search } => {
-            if search {
-                bench::search(scale, &data, rounds).await?;
+        Command::Bench { scale, data, rounds, office, import_rows, search, all, load_seconds } => {
+            let mut summary = bench::Summary::default();
+            if all {
+                bench::all(scale, &data, rounds, import_rows, load_seconds).await?;
+            } else if search {
+                bench::search(scale, &data, rounds, &mut summary).await?;
             } else if office {
-                bench::office(scale, &data, import_rows).await?;
+                bench::office(scale, &data, import_rows, &mut summary).await?;
             } else {
-                bench::run(scale, &data, rounds).await?;
+                bench::run(scale, &data, rounds, &mut summary).await?;
+            }
+            if !all {
+                summary.print();
             }
         }
         Command::Gen { scale } => {
