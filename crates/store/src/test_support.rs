@@ -10,7 +10,8 @@ use crate::Store;
 pub struct TestDb {
     pub url: String,
     pub store: Store,
-    cleanup: Cleanup,
+    /// Taken by `remove`; what is left is removed on drop (also after a panic).
+    cleanup: Option<Cleanup>,
 }
 
 enum Cleanup {
@@ -23,9 +24,17 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl TestDb {
     /// A migrated, empty database.
     pub async fn new() -> TestDb {
+        let db = TestDb::unmigrated(true).await;
+        db.store.migrate().await.expect("migrate the test database");
+        db
+    }
+
+    /// An empty database without any migration applied: on the server of `ZS_TEST_DATABASE_URL`
+    /// when it is set and `postgres_if_set`, otherwise a temporary SQLite file.
+    pub async fn unmigrated(postgres_if_set: bool) -> TestDb {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let tag = format!("{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_micros() % 1_000_000_000);
-        let (url, cleanup) = match std::env::var("ZS_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        let (url, cleanup) = match std::env::var("ZS_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty() && postgres_if_set) {
             Some(admin_url) => {
                 let name = format!("zs_t_{tag}");
                 let admin = Database::connect(admin_url.as_str()).await.expect("connect to ZS_TEST_DATABASE_URL");
@@ -40,26 +49,52 @@ impl TestDb {
             }
         };
         let store = Store::connect(&url, 8).await.expect("connect to the test database");
-        store.migrate().await.expect("migrate the test database");
-        TestDb { url, store, cleanup }
+        TestDb { url, store, cleanup: Some(cleanup) }
     }
 
     pub fn is_postgres(&self) -> bool {
-        matches!(self.cleanup, Cleanup::Postgres { .. })
+        matches!(self.cleanup, Some(Cleanup::Postgres { .. }))
     }
+
+    /// The SQLite file, for a tool that opens it by path.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match &self.cleanup {
+            Some(Cleanup::Sqlite(path)) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Closes the connections and removes the database without blocking the runtime (drop
+    /// does the same from a thread of its own, which holds up other tasks meanwhile).
+    pub async fn remove(mut self) {
+        self.store.db.clone().close().await.ok();
+        match self.cleanup.take() {
+            Some(Cleanup::Postgres { admin_url, name }) => {
+                if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+                    admin.close().await.ok();
+                }
+            }
+            Some(Cleanup::Sqlite(path)) => remove_sqlite(&path),
+            None => {}
+        }
+    }
+}
+
+fn remove_sqlite(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    // A search index kept beside the file, if a test made one.
+    let _ = std::fs::remove_dir_all(format!("{}.search", path.display()));
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
-            Cleanup::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-                // A search index kept beside the file, if a test made one.
-                let _ = std::fs::remove_dir_all(format!("{}.search", path.display()));
-            }
-            Cleanup::Postgres { admin_url, name } => {
+            None => {}
+            Some(Cleanup::Sqlite(path)) => remove_sqlite(path),
+            Some(Cleanup::Postgres { admin_url, name }) => {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; use a runtime of our own on another thread.
                 let _ = std::thread::spawn(move || {

@@ -30,7 +30,6 @@ pub(crate) struct SqlClock(std::sync::Arc<std::sync::Mutex<Tally>>);
 #[derive(Default)]
 struct Tally {
     time: Duration,
-    statements: u32,
     /// Each statement's text and time, while a page is being explained.
     detail: Option<Vec<(String, Duration)>>,
 }
@@ -43,7 +42,6 @@ impl SqlClock {
         store.db.set_metric_callback(move |info| {
             if let Ok(mut t) = tally.lock() {
                 t.time += info.elapsed;
-                t.statements += 1;
                 if let Some(detail) = t.detail.as_mut() {
                     detail.push((info.statement.sql.clone(), info.elapsed));
                 }
@@ -52,9 +50,9 @@ impl SqlClock {
         clock
     }
 
-    /// The time and statements counted since the last call.
-    fn take(&self) -> (Duration, u32) {
-        self.0.lock().map(|mut t| (std::mem::take(&mut t.time), std::mem::take(&mut t.statements))).unwrap_or_default()
+    /// The time counted since the last call.
+    fn take(&self) -> Duration {
+        self.0.lock().map(|mut t| std::mem::take(&mut t.time)).unwrap_or_default()
     }
 
     /// Starts (or ends, returning them) recording each statement.
@@ -141,7 +139,7 @@ impl Session {
         if status != StatusCode::OK || bytes.is_empty() {
             bail!("{path} answered {status}");
         }
-        Ok((elapsed, self.sql.take().0))
+        Ok((elapsed, self.sql.take()))
     }
 }
 
@@ -154,13 +152,18 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
+/// The scale as it appears in the data set's file names ("province").
+fn scale_name(scale: Scale) -> String {
+    format!("{scale:?}").to_lowercase()
+}
+
 /// The search index of the data set, built by `bench --search`.
 fn search_folder(scale: Scale, data: &Path) -> std::path::PathBuf {
-    data.join(format!("bench-{}.search", format!("{scale:?}").to_lowercase()))
+    data.join(format!("bench-{}.search", scale_name(scale)))
 }
 
 fn fits_file(scale: Scale, data: &Path) -> std::path::PathBuf {
-    data.join(format!("fits-{}.json", format!("{scale:?}").to_lowercase()))
+    data.join(format!("fits-{}.json", scale_name(scale)))
 }
 
 /// Resident memory of this process now (Linux: VmRSS), in MiB.
@@ -281,7 +284,7 @@ pub async fn search(scale: Scale, data: &Path, rounds: usize, summary: &mut Summ
 /// The data set of a scale, generated on first use.
 async fn data_set(scale: Scale, data: &Path) -> anyhow::Result<(Store, String, SqlClock)> {
     std::fs::create_dir_all(data)?;
-    let file = data.join(format!("bench-{}.db", format!("{scale:?}").to_lowercase()));
+    let file = data.join(format!("bench-{}.db", scale_name(scale)));
     let url = format!("sqlite://{}", file.display());
     let mut store = Store::connect(&url, 8).await?;
     let clock = SqlClock::install(&mut store);
@@ -605,23 +608,21 @@ fn synthetic_uscc(n: usize) -> String {
 /// `zhaoshang bench --all`: the data set (generated on first use), then every measurement the issues
 /// asked for — pages with their own SQL as the floor, search and ranking, export and import against
 /// calamine and the database alone, and a load over HTTP — and one table of every figure at the end.
-pub async fn all(scale: Scale, data: &Path, rounds: usize, import_rows: usize, load_seconds: u64) -> anyhow::Result<()> {
-    let mut summary = Summary::default();
+pub async fn all(scale: Scale, data: &Path, rounds: usize, import_rows: usize, load_seconds: u64, summary: &mut Summary) -> anyhow::Result<()> {
     // Search first: it builds the index the search pages and the load then use.
     println!("## Search and ranking");
-    search(scale, data, rounds.min(20), &mut summary).await?;
+    search(scale, data, rounds.min(20), summary).await?;
     println!();
     println!("## Pages (in process, server time)");
-    run(scale, data, rounds, &mut summary).await?;
+    run(scale, data, rounds, summary).await?;
     println!();
     println!("## Export and import");
-    office(scale, data, import_rows, &mut summary).await?;
+    office(scale, data, import_rows, summary).await?;
     println!();
     println!("## Load over HTTP");
-    load(scale, data, load_seconds, &mut summary).await?;
+    load(scale, data, load_seconds, summary).await?;
     println!();
     println!("## Every figure");
-    summary.print();
     Ok(())
 }
 

@@ -468,7 +468,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { scale, data, rounds, office, import_rows, search, all, load_seconds } => {
             let mut summary = bench::Summary::default();
             if all {
-                bench::all(scale, &data, rounds, import_rows, load_seconds).await?;
+                bench::all(scale, &data, rounds, import_rows, load_seconds, &mut summary).await?;
             } else if search {
                 bench::search(scale, &data, rounds, &mut summary).await?;
             } else if office {
@@ -476,9 +476,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 bench::run(scale, &data, rounds, &mut summary).await?;
             }
-            if !all {
-                summary.print();
-            }
+            summary.print();
         }
         Command::Gen { scale } => {
             let store = open(&config).await?;

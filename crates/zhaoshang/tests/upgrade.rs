@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, Database, DbBackend, EntityTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
+use store::test_support::TestDb;
 use store::{Migrator, Store, Who};
 
 /// Tables never written to a fixture: the migration bookkeeping, and the search index's feed and
@@ -292,106 +292,22 @@ impl Cursor<'_> {
 
 // -- Databases -----------------------------------------------------------------------------------
 
-/// An empty database, not migrated: a temporary SQLite file, or a new PostgreSQL database on the
-/// server `ZS_TEST_DATABASE_URL` names. Removed when dropped.
-struct Scratch {
-    store: Store,
-    /// Taken by `remove`; what is left is removed on drop (after a panic).
-    cleanup: Option<Cleanup>,
+/// The database under test, not migrated: PostgreSQL when `ZS_TEST_DATABASE_URL` is set, else SQLite.
+async fn under_test() -> TestDb {
+    TestDb::unmigrated(true).await
 }
 
-enum Cleanup {
-    Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
+/// Always a SQLite file, not migrated (the fixture writer reads SQLite's catalog).
+async fn sqlite() -> TestDb {
+    TestDb::unmigrated(false).await
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-impl Scratch {
-    async fn new(postgres: bool) -> Scratch {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let tag = format!("{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_micros() % 1_000_000_000);
-        let admin_url = std::env::var("ZS_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty() && postgres);
-        let (url, cleanup) = match admin_url {
-            Some(admin_url) => {
-                let name = format!("zs_up_{tag}");
-                let admin = Database::connect(admin_url.as_str()).await.expect("connect to ZS_TEST_DATABASE_URL");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a scratch database");
-                admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
-                (format!("{base}/{name}"), Cleanup::Postgres { admin_url: admin_url.clone(), name })
-            }
-            None => {
-                let path = std::env::temp_dir().join(format!("zs_up_{tag}.db"));
-                (format!("sqlite://{}", path.display()), Cleanup::Sqlite(path))
-            }
-        };
-        let store = Store::connect(&url, 4).await.expect("connect to the scratch database");
-        Scratch { store, cleanup: Some(cleanup) }
-    }
-
-    /// The database under test: PostgreSQL when `ZS_TEST_DATABASE_URL` is set, else SQLite.
-    async fn under_test() -> Scratch {
-        Scratch::new(true).await
-    }
-
-    /// Always a SQLite file (the fixture writer reads SQLite's catalog).
-    async fn sqlite() -> Scratch {
-        Scratch::new(false).await
-    }
-
-    async fn migrate_to(&self, version: usize) {
-        let pending = Migrator::get_pending_migrations(&self.store.db).await.expect("read pending migrations").len();
-        let applied = migration_names().len() - pending;
-        assert!(applied <= version, "the database is already past version {version}");
-        Migrator::up(&self.store.db, Some((version - applied) as u32)).await.unwrap_or_else(|e| panic!("migrate to version {version}: {e}"));
-    }
-}
-
-impl Scratch {
-    /// Closes the connections and removes the database, without blocking other drills.
-    async fn remove(mut self) {
-        let cleanup = self.cleanup.take();
-        self.store.db.clone().close().await.ok();
-        match cleanup {
-            Some(Cleanup::Postgres { admin_url, name }) => {
-                if let Ok(admin) = Database::connect(admin_url.as_str()).await {
-                    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
-                    admin.close().await.ok();
-                }
-            }
-            Some(Cleanup::Sqlite(path)) => remove_sqlite(&path),
-            None => {}
-        }
-    }
-}
-
-fn remove_sqlite(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            None => {}
-            Some(Cleanup::Sqlite(path)) => remove_sqlite(path),
-            Some(Cleanup::Postgres { admin_url, name }) => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop runs inside the test's runtime; use a runtime of our own on another thread.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-                    rt.block_on(async {
-                        let admin = Database::connect(admin_url.as_str()).await.ok()?;
-                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
-                        admin.close().await.ok()
-                    })
-                })
-                .join();
-            }
-        }
-    }
+/// Applies the migrations up to exactly `version` (1-based).
+async fn migrate_to(store: &Store, version: usize) {
+    let pending = Migrator::get_pending_migrations(&store.db).await.expect("read pending migrations").len();
+    let applied = migration_names().len() - pending;
+    assert!(applied <= version, "the database is already past version {version}");
+    Migrator::up(&store.db, Some((version - applied) as u32)).await.unwrap_or_else(|e| panic!("migrate to version {version}: {e}"));
 }
 
 async fn query_strings(store: &Store, sql: &str) -> Vec<Vec<Option<String>>> {
@@ -561,7 +477,7 @@ async fn upgrade_drill_every_schema_version_migrates_to_latest_with_its_data() {
     use futures_util::StreamExt;
     let started = Instant::now();
     let names = migration_names();
-    let reference = Scratch::under_test().await;
+    let reference = under_test().await;
     reference.store.migrate().await.expect("migrate the reference database");
     let fresh_schema = schema_text(&reference.store).await;
     let latest = catalog(&reference.store).await;
@@ -585,8 +501,8 @@ async fn drill(version: usize, latest: &BTreeMap<String, Vec<(String, String)>>,
     let fixture = Fixture::read(version);
     let from = fixture.migration.clone();
     assert_eq!(from, migration_names()[version - 1], "fixture {version} is of another schema version");
-    let db = Scratch::under_test().await;
-    db.migrate_to(version).await;
+    let db = under_test().await;
+    migrate_to(&db.store, version).await;
     fixture.load(&db.store).await.unwrap_or_else(|e| panic!("fixture {version} does not load into a database at {from}: {e}"));
     let loaded = started.elapsed().as_secs_f64();
     db.store.migrate().await.unwrap_or_else(|e| panic!("upgrade from {from}: {e}"));
@@ -756,8 +672,8 @@ async fn write_upgrade_fixtures() {
         let text = fixture_text(&seed.store, version, &names[version - 1]).await;
         // It must load where it will be loaded: a database at exactly that version.
         let fixture = Fixture::parse(&text, version).expect("the written fixture parses");
-        let check = Scratch::sqlite().await;
-        check.migrate_to(version).await;
+        let check = sqlite().await;
+        migrate_to(&check.store, version).await;
         fixture.load(&check.store).await.unwrap_or_else(|e| panic!("the fixture of {} does not load: {e}", names[version - 1]));
         std::fs::write(fixture_path(version), &text).expect("write the fixture");
         println!("{}: {} rows in {} tables, {} bytes", fixture_path(version).display(), fixture.rows(), fixture.tables.len(), text.len());
@@ -765,9 +681,9 @@ async fn write_upgrade_fixtures() {
 }
 
 /// The demo data set (`zhaoshang gen --scale demo`), plus a few writes for tables it leaves empty.
-async fn seed() -> Scratch {
-    let seed = Scratch::sqlite().await;
-    let Some(Cleanup::Sqlite(path)) = &seed.cleanup else { unreachable!() };
+async fn seed() -> TestDb {
+    let seed = sqlite().await;
+    let path = seed.sqlite_path().expect("a SQLite file");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
         .args(["gen", "--scale", "demo"])
         .env("ZS__DATABASE__URL", format!("sqlite://{}", path.display()))
@@ -859,8 +775,8 @@ impl SeedTable {
 /// The fixture of `version`: the seed's rows cut down to the tables and columns of that version,
 /// a few per table and every row they point at, in foreign-key order.
 async fn fixture_text(seed: &Store, version: usize, migration: &str) -> String {
-    let at = Scratch::sqlite().await;
-    at.migrate_to(version).await;
+    let at = sqlite().await;
+    migrate_to(&at.store, version).await;
     let catalog = catalog(&at.store).await;
     let mut order: Vec<String> = query_strings(&at.store, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
         .await

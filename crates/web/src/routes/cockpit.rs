@@ -74,8 +74,13 @@ async fn figures(state: &AppState, key: &str, visibility: Visibility) -> Result<
     if let Some(c) = cache.get(key) {
         return Ok(c);
     }
+    compute(state, key, visibility).await
+}
+
+/// Computes a scope's figures and keeps them; the caller holds `computing`.
+async fn compute(state: &AppState, key: &str, visibility: Visibility) -> Result<Arc<Cockpit>> {
     let fresh = Arc::new(state.store.cockpit(visibility, Utc::now().date_naive()).await?);
-    cache.put(key.to_string(), fresh.clone());
+    state.cockpit.put(key.to_string(), fresh.clone());
     Ok(fresh)
 }
 
@@ -92,9 +97,8 @@ pub async fn keep_city_warm(state: AppState) {
             continue;
         }
         let _turn = cache.computing.lock().await;
-        match state.store.cockpit(Visibility::All, Utc::now().date_naive()).await {
-            Ok(c) => cache.put("all".into(), Arc::new(c)),
-            Err(e) => tracing::warn!(error = %e, "refreshing the city's cockpit failed"),
+        if let Err(e) = compute(&state, "all", Visibility::All).await {
+            tracing::warn!(error = %e, "refreshing the city's cockpit failed");
         }
     }
 }
