@@ -179,6 +179,7 @@ impl Engine {
     }
 
     fn commit(&self, cursor: i64) -> Result<()> {
+        let started = Instant::now();
         let at = chrono_now();
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut prepared = w.prepare_commit()?;
@@ -188,6 +189,7 @@ impl Engine {
         self.reader.reload()?;
         self.cursor.store(cursor, Ordering::SeqCst);
         self.at.store(at, Ordering::SeqCst);
+        tracing::debug!(cursor, ms = started.elapsed().as_secs_f64() * 1000.0, "search index committed");
         Ok(())
     }
 }
@@ -221,6 +223,11 @@ pub struct Search {
     built: AtomicU64,
     to_build: AtomicU64,
     feeding: tokio::sync::Mutex<()>,
+    /// Searches that found changes waiting, numbered in order of arrival.
+    asked: AtomicU64,
+    /// Every search numbered at or below this arrived before a catch-up that has finished read the
+    /// outbox, so the index already holds what it must find.
+    covered: AtomicU64,
 }
 
 /// The user dictionary: chain, link and cluster names, link keywords, unit (park, county) names
@@ -266,6 +273,8 @@ impl Search {
             built: AtomicU64::new(0),
             to_build: AtomicU64::new(0),
             feeding: tokio::sync::Mutex::new(()),
+            asked: AtomicU64::new(0),
+            covered: AtomicU64::new(0),
         });
         if let Some(dir) = &search.dir
             && let Some(current) = current_generation(dir)
@@ -459,8 +468,15 @@ impl Search {
     /// Applies the outbox to the index until it is current (or `budget` changes were applied).
     /// Returns the changes applied.
     pub async fn catch_up(&self, budget: u64) -> Result<u64> {
-        let Some(engine) = self.engine() else { return Ok(0) };
         let _feeding = self.feeding.lock().await;
+        self.catch_up_locked(budget).await
+    }
+
+    /// [`Search::catch_up`] with the feeding lock held.
+    async fn catch_up_locked(&self, budget: u64) -> Result<u64> {
+        let Some(engine) = self.engine() else { return Ok(0) };
+        // Searches that arrived before the outbox is first read below are served by this catch-up.
+        let arrived = self.asked.load(Ordering::SeqCst);
         let mut applied = 0u64;
         loop {
             let cursor = engine.cursor.load(Ordering::SeqCst);
@@ -483,6 +499,7 @@ impl Search {
                     let c = batch.cursor;
                     tokio::task::spawn_blocking(move || e.commit(c)).await.map_err(|e| Error::Invalid(e.to_string()))??;
                 }
+                self.covered.fetch_max(arrived, Ordering::SeqCst);
                 return Ok(applied);
             }
             let mut by_kind: std::collections::HashMap<Kind, Vec<i64>> = std::collections::HashMap::new();
@@ -526,7 +543,11 @@ impl Search {
             .map_err(|e| Error::Invalid(e.to_string()))??;
             remember(&engine);
             applied += count;
-            if !batch.more || applied >= budget {
+            if !batch.more {
+                self.covered.fetch_max(arrived, Ordering::SeqCst);
+                return Ok(applied);
+            }
+            if applied >= budget {
                 return Ok(applied);
             }
         }
@@ -534,13 +555,25 @@ impl Search {
 
     /// Brings the index up to date when only a few changes wait; false when there is no index or
     /// it is too far behind to be trusted (a rebuild or a bulk load is under way).
+    ///
+    /// Searches that arrive together share one catch-up: a search waits for the catch-up in
+    /// progress, and then runs its own only when that one had read the outbox before it arrived.
+    /// Under a steady stream of writes a search so waits for at most two index commits, not for
+    /// one per search queued ahead of it.
     pub async fn fresh(&self) -> Result<bool> {
         match self.lag(TRUSTED_LAG + 1).await? {
             None => Ok(false),
             Some(lag) if lag > TRUSTED_LAG => Ok(false),
             Some(0) => Ok(true),
             Some(_) => {
-                self.catch_up(TRUSTED_LAG).await?;
+                let ticket = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+                let started = Instant::now();
+                let _feeding = self.feeding.lock().await;
+                let waited = started.elapsed();
+                if self.covered.load(Ordering::SeqCst) < ticket {
+                    let applied = self.catch_up_locked(TRUSTED_LAG).await?;
+                    tracing::debug!(applied, waited_ms = waited.as_secs_f64() * 1000.0, ms = started.elapsed().as_secs_f64() * 1000.0, "search caught up before answering");
+                }
                 Ok(true)
             }
         }

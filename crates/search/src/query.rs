@@ -208,6 +208,7 @@ impl Search {
         if !self.fresh().await? {
             return Ok(empty(false));
         }
+        let fresh_at = started.elapsed();
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
         let query = self.build(r);
@@ -242,6 +243,7 @@ impl Search {
             tags: labelled(&tags, "g", None, |code| domain::target::Tag::parse(code).map_or(code.to_string(), |t| t.label().to_string())),
             status: status_facets(&status),
         };
+        tracing::debug!(fresh_ms = fresh_at.as_secs_f64() * 1000.0, ms = started.elapsed().as_secs_f64() * 1000.0, "searched");
         Ok(Outcome { hits, counts, facets, from_index: true, micros: started.elapsed().as_micros() })
     }
 }

@@ -282,3 +282,30 @@ async fn a_long_transaction_elsewhere_does_not_hide_what_others_committed() {
     store.create_enterprise(&Who::system("test"), &company("西安长安飞控有限公司", "3744", "610113", "飞控", 9_000, vec![]), false).await.unwrap();
     assert_eq!(s.search(&ask("长安", Visibility::All)).await.unwrap().count(Kind::Enterprise), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_that_arrive_together_share_a_catch_up_and_each_finds_its_own_write() {
+    let w = world().await;
+    let store = &w.db.store;
+    let s = built(store).await;
+    // Eight people each save a company and search for it at once, while the others' saves keep
+    // the outbox busy: whichever catch-up serves a search, it must have read that search's write.
+    let mut runs = tokio::task::JoinSet::new();
+    for (i, n) in ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"].into_iter().enumerate() {
+        let (store, s) = (store.clone(), s.clone());
+        runs.spawn(async move {
+            for round in 0..3 {
+                let name = format!("汉中{n}{round}号联动科技有限公司");
+                let id = store.create_enterprise(&Who::system("test"), &company(&name, "3484", "610702", "数控加工", 1_000 + i as i64, vec![]), false).await.unwrap().id;
+                let out = s.search(&ask(&name, Visibility::All)).await.unwrap();
+                assert!(out.from_index);
+                assert!(out.hits(Kind::Enterprise).iter().any(|h| h.id == id), "{name} is found right after it was saved");
+            }
+        });
+    }
+    while let Some(run) = runs.join_next().await {
+        run.unwrap();
+    }
+    assert_eq!(s.lag(100).await.unwrap(), Some(0));
+    assert_eq!(s.search(&ask("联动科技", Visibility::All)).await.unwrap().count(Kind::Enterprise), 24);
+}
