@@ -405,7 +405,7 @@ impl Store {
             for r in yearly_result::Entity::find().filter(yearly_result::Column::ProjectId.is_in(project_ids)).order_by_asc(yearly_result::Column::Year).all(&self.db).await? {
                 latest.insert(r.project_id, r);
             }
-            let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+            let units = self.unit_names().await?;
             for e in &chunk {
                 let Some(projects) = by_company.get(e) else { continue };
                 let landed_on = projects.iter().filter_map(|p| p.started_on).min();
@@ -463,7 +463,7 @@ impl Store {
     /// owner unit, days overdue).
     pub async fn company_requests(&self, enterprise_id: i64, today: NaiveDate) -> Result<Vec<(request::Model, String, Option<i64>)>> {
         let rows = request::Entity::find().filter(request::Column::EnterpriseId.eq(enterprise_id)).order_by_asc(request::Column::Deadline).all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let mut out: Vec<(request::Model, String, Option<i64>)> = rows
             .into_iter()
             .map(|r| {

@@ -243,6 +243,7 @@ impl Store {
             }
         }
         txn.commit().await?;
+        self.units.forget();
         Ok(counts)
     }
 }

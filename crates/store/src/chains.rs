@@ -9,7 +9,7 @@ use serde::Serialize;
 use domain::access::Visibility;
 use domain::target::Tag;
 
-use crate::entities::{enterprise, target, target_link, unit};
+use crate::entities::{enterprise, target, target_link};
 use crate::profile::{ChainTree, LinkNode};
 use crate::{Result, Store, StoreError};
 
@@ -101,7 +101,7 @@ impl Store {
         let targets = target::Entity::find().filter(target::Column::Id.is_in(detail_ids)).all(&self.db).await?;
         let ent_ids: Vec<i64> = targets.iter().map(|t| t.enterprise_id).collect();
         let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         for (link_id, ids) in shown {
             let f = facts.entry(link_id).or_default();
             for id in ids {

@@ -14,7 +14,7 @@ use domain::assessment::{self as rules, Metric};
 use domain::project::{Duplicate, Escalation, HealthLevel, RequestStatus, State, Verification};
 
 use crate::dispatch::AgendaItem;
-use crate::entities::{credit_share, funds_report, project, quota, request, target, target_link, unit};
+use crate::entities::{credit_share, funds_report, project, quota, request, target, target_link};
 use crate::projects::{ProjectFilter, StageFigure};
 use crate::{Result, Store};
 
@@ -258,7 +258,7 @@ impl Store {
             .collect();
 
         // Red projects, largest first.
-        let unit_names: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let unit_names = self.unit_names().await?;
         let mut red_q = project::Entity::find().filter(project::Column::State.eq(State::Active.code())).filter(project::Column::Health.eq(HealthLevel::Red.code()));
         if let Some(u) = unit_id {
             red_q = red_q.filter(project::Column::LandingUnitId.eq(u));

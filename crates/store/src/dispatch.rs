@@ -194,8 +194,7 @@ impl Store {
         if let Some(units) = units {
             q = q.filter(project::Column::LandingUnitId.is_in(units.to_vec()));
         }
-        let unit_names: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
-        let users: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let unit_names = self.unit_names().await?;
         let mut out = Vec::new();
         let mut ids = Vec::new();
         for p in q.all(&self.db).await? {
@@ -222,6 +221,15 @@ impl Store {
             for n in dispatch_note::Entity::find().filter(dispatch_note::Column::Week.eq(week)).filter(dispatch_note::Column::ProjectId.is_in(chunk.to_vec())).all(&self.db).await? {
                 notes.insert(n.project_id, n);
             }
+        }
+        // The names of the notes' authors only: a province has thousands of accounts.
+        let mut authors: Vec<i64> = notes.values().filter_map(|n| n.user_id).collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let mut users: HashMap<i64, String> = HashMap::new();
+        for chunk in authors.chunks(5000) {
+            let names = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::Id.is_in(chunk.to_vec())).into_tuple::<(i64, String)>().all(&self.db).await?;
+            users.extend(names);
         }
         for k in &mut out {
             let note = notes.remove(&k.project_id);
@@ -383,7 +391,7 @@ impl Store {
 
     pub(crate) async fn agenda_items(&self, rows: Vec<request::Model>) -> Result<Vec<AgendaItem>> {
         let today = Utc::now().date_naive();
-        let unit_names: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let unit_names = self.unit_names().await?;
         let names = self.enterprise_names(rows.iter().map(|r| r.enterprise_id).collect()).await?;
         Ok(rows
             .into_iter()

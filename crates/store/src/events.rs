@@ -183,7 +183,7 @@ impl Store {
         }
         let events = q.order_by_desc(event::Column::StartOn).order_by_desc(event::Column::Id).limit(LIST_LIMIT).all(&self.db).await?;
         let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let mut participants: HashMap<i64, HashSet<i64>> = HashMap::new();
         let mut links: HashMap<i64, Vec<LinkedProject>> = HashMap::new();
         for chunk in ids.chunks(500) {
@@ -268,7 +268,7 @@ impl Store {
     /// `visibility` may see).
     pub async fn event_detail(&self, id: i64, visibility: Visibility) -> Result<EventDetail> {
         let e = self.event(id).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let created_by = match e.created_by {
             Some(u) => user::Entity::find_by_id(u).one(&self.db).await?.map(|u| u.display_name).unwrap_or_default(),
             None => "系统".into(),

@@ -91,6 +91,7 @@ pub struct Store {
     pub db: DatabaseConnection,
     /// Scores of published assessment runs, parsed once: a run's results never change.
     pub(crate) frozen_scores: assessment::ScoresCache,
+    pub(crate) units: units::UnitDirectory,
 }
 
 impl Store {
@@ -118,7 +119,7 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
             });
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
-        Ok(Store { db, frozen_scores: Default::default() })
+        Ok(Store { db, frozen_scores: Default::default(), units: Default::default() })
     }
 
     pub fn backend(&self) -> DbBackend {

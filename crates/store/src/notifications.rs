@@ -276,7 +276,7 @@ impl Store {
             .await?;
         let names = self.enterprise_names(rows.iter().map(|r| r.enterprise_id).collect()).await?;
         let projects: HashMap<i64, project::Model> = project::Entity::find().filter(project::Column::Id.is_in(rows.iter().filter_map(|r| r.project_id).collect::<Vec<_>>())).all(&self.db).await?.into_iter().map(|p| (p.id, p)).collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -347,7 +347,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let by_unit: Vec<(i64, i64)> = stale.select_only().column(target::Column::OwnerUnitId).column_as(target::Column::Id.count(), "n").group_by(target::Column::OwnerUnitId).into_tuple().all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let mut out = Vec::new();
         for (user_id, unit_id, count) in by_user {
             let Some(user_id) = user_id else { continue };
@@ -621,7 +621,7 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let users: HashMap<i64, String> = user::Entity::find()
             .select_only()
             .columns([user::Column::Id, user::Column::DisplayName])
@@ -913,7 +913,7 @@ impl Store {
 
     async fn channel_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, (String, ChannelKind, String)>> {
         let rows = notify_channel::Entity::find().filter(notify_channel::Column::Id.is_in(ids)).all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let users: HashMap<i64, String> = user::Entity::find()
             .select_only()
             .columns([user::Column::Id, user::Column::DisplayName])

@@ -12,7 +12,7 @@ use domain::aftercare::{self as rules, Figures, Indicator, PolicyCondition};
 use domain::project::Review;
 
 use crate::audit::{self, Event};
-use crate::entities::{policy_condition, policy_item, policy_payment, project, unit, yearly_result};
+use crate::entities::{policy_condition, policy_item, policy_payment, project, yearly_result};
 use crate::{Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,7 +189,7 @@ impl Store {
         for r in yearly_result::Entity::find().filter(yearly_result::Column::ProjectId.is_in(projects.iter().map(|p| p.id).collect::<Vec<_>>())).order_by_asc(yearly_result::Column::Year).all(&self.db).await? {
             latest.insert(r.project_id, (r.year, crate::aftercare::figures_of_result(&r)));
         }
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(projects
             .into_iter()
             .take(limit as usize)

@@ -254,6 +254,7 @@ impl Store {
         let detail = serde_json::to_string(&report).unwrap_or_default();
         audit::append(&txn, who, Event::new("load", "profile", version.id).detail(detail)).await?;
         txn.commit().await?;
+        self.units.forget();
         Ok(report)
     }
 
@@ -266,7 +267,7 @@ impl Store {
         let clusters = cluster::Entity::find().filter(cluster::Column::Active.eq(true)).order_by_asc(cluster::Column::Sort).all(&self.db).await?;
         let chains = chain::Entity::find().filter(chain::Column::Active.eq(true)).order_by_asc(chain::Column::Sort).all(&self.db).await?;
         let links = link::Entity::find().filter(link::Column::Active.eq(true)).order_by_asc(link::Column::Sort).order_by_asc(link::Column::Id).all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(clusters
             .into_iter()
             .map(|c| ClusterTree {

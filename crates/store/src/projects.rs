@@ -713,7 +713,7 @@ impl Store {
             .order_by_asc(audit_event::Column::Seq)
             .all(&self.db)
             .await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let mut out = Vec::new();
         for e in events {
             let before: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&e.before).unwrap_or_default();
@@ -911,7 +911,7 @@ impl Store {
         project_ids.sort_unstable();
         project_ids.dedup();
         let projects: HashMap<i64, project::Model> = project::Entity::find().filter(project::Column::Id.is_in(project_ids)).all(&self.db).await?.into_iter().map(|p| (p.id, p)).collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let change_ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
         let file_counts: Vec<Option<i64>> = project_file::Entity::find().select_only().column(project_file::Column::StageChangeId).filter(project_file::Column::StageChangeId.is_in(change_ids)).into_tuple().all(&self.db).await?;
         let today = Utc::now().date_naive();
@@ -1113,7 +1113,7 @@ impl Store {
     /// (unit id, unit name, percent) of a project's credit shares.
     pub async fn credit_shares(&self, id: i64) -> Result<Vec<(i64, String, i32)>> {
         let shares = credit_share::Entity::find().filter(credit_share::Column::ProjectId.eq(id)).order_by_desc(credit_share::Column::Percent).all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(shares.into_iter().map(|s| (s.unit_id, units.get(&s.unit_id).cloned().unwrap_or_default(), s.percent)).collect())
     }
 
@@ -1137,6 +1137,11 @@ impl Store {
             projects.sort_by_key(|p| std::cmp::Reverse(stage_of(p)));
         }
         Ok((self.project_rows(projects).await?, total))
+    }
+
+    /// How many projects [`Store::list_projects`] would list, without reading them.
+    pub async fn count_projects(&self, visibility: Visibility, f: &ProjectFilter, real_names: bool) -> Result<u64> {
+        Ok(self.project_query(visibility, f, real_names).await?.count(&self.db).await?)
     }
 
     async fn project_query(&self, visibility: Visibility, f: &ProjectFilter, real_names: bool) -> Result<sea_orm::Select<project::Entity>> {
@@ -1229,7 +1234,7 @@ impl Store {
             .into_iter()
             .map(|(id, name, uscc)| (id, (name, uscc)))
             .collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let chains: HashMap<i64, String> = chain::Entity::find().all(&self.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let owner_ids: Vec<i64> = projects.iter().filter_map(|p| p.owner_user_id).collect();
         let owners: HashMap<i64, String> = user::Entity::find().filter(user::Column::Id.is_in(owner_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
@@ -1346,8 +1351,6 @@ impl Store {
 
     /// Everything that happened to a project, newest first.
     pub async fn project_timeline(&self, id: i64) -> Result<Vec<TimelineItem>> {
-        let users: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
-        let name = |u: Option<i64>| u.and_then(|u| users.get(&u).cloned()).unwrap_or_else(|| "系统".into());
         let files: Vec<(i64, Option<i64>, Option<i64>, String)> = project_file::Entity::find()
             .select_only()
             .columns([project_file::Column::Id, project_file::Column::StageChangeId, project_file::Column::VerificationId, project_file::Column::FileName])
@@ -1368,17 +1371,17 @@ impl Store {
             };
             let v = Verification::parse(&c.verification).filter(|v| *v != Verification::NotNeeded);
             let body = if c.reference.is_empty() { c.note.clone() } else { format!("入库编号 {}。{}", c.reference, c.note) };
-            items.push(TimelineItem {
+            items.push((c.user_id, TimelineItem {
                 on: c.happened_on,
                 at: c.created_at,
                 kind: "stage",
                 title,
                 body,
-                who: name(c.user_id),
+                who: String::new(),
                 files: files.iter().filter(|f| f.1 == Some(c.id)).map(|f| (f.0, f.3.clone())).collect(),
                 verification: v,
                 verify_ref: v.map(|_| format!("stage-{}", c.id)),
-            });
+            }));
         }
         for v in verification::Entity::find().filter(verification::Column::ProjectId.eq(id)).all(&self.db).await? {
             let result = Verification::parse(&v.result).unwrap_or(Verification::Pending);
@@ -1386,59 +1389,65 @@ impl Store {
                 (Some(lat), Some(lng)) => format!("（位置 {:.5}, {:.5}）", lat as f64 / 1e6, lng as f64 / 1e6),
                 _ => String::new(),
             };
-            items.push(TimelineItem {
+            items.push((v.user_id, TimelineItem {
                 on: v.created_at.date_naive(),
                 at: v.created_at,
                 kind: "verification",
                 title: format!("实地核查：{}", result.label()),
                 body: format!("{}{place}", v.note),
-                who: name(v.user_id),
+                who: String::new(),
                 files: files.iter().filter(|f| f.2 == Some(v.id)).map(|f| (f.0, f.3.clone())).collect(),
                 verification: Some(result),
                 verify_ref: None,
-            });
+            }));
         }
         for f in self.funds_reports(id).await? {
             let v = Verification::parse(&f.verification).unwrap_or(Verification::Pending);
-            items.push(TimelineItem {
+            items.push((f.user_id, TimelineItem {
                 on: f.created_at.date_naive(),
                 at: f.created_at,
                 kind: "funds",
                 title: format!("到位资金 {} 月 {} 万元", f.month.format("%Y-%m"), domain::money::format_wan(f.amount_wan)),
                 body: format!("{}，{}。{}", FundsOrigin::parse(&f.origin).map_or("", FundsOrigin::label), FundsUse::parse(&f.use_kind).map_or("", FundsUse::label), f.note),
-                who: name(f.user_id),
+                who: String::new(),
                 files: vec![],
                 verification: Some(v),
                 verify_ref: Some(format!("funds-{}", f.id)),
-            });
+            }));
         }
         for f in follow_up::Entity::find().filter(follow_up::Column::ProjectId.eq(id)).all(&self.db).await? {
-            items.push(TimelineItem {
+            items.push((Some(f.user_id), TimelineItem {
                 on: f.happened_on,
                 at: f.created_at,
                 kind: "follow_up",
                 title: domain::target::FollowUpKind::parse(&f.kind).map_or("对接", domain::target::FollowUpKind::label).to_string(),
                 body: if f.next_step.is_empty() { f.summary.clone() } else { format!("{}　下一步：{}", f.summary, f.next_step) },
-                who: name(Some(f.user_id)),
+                who: String::new(),
                 files: vec![],
                 verification: None,
                 verify_ref: None,
-            });
+            }));
         }
         for r in request::Entity::find().filter(request::Column::ProjectId.eq(id)).all(&self.db).await? {
             let status = rules::RequestStatus::parse(&r.status).unwrap_or(rules::RequestStatus::Open);
-            items.push(TimelineItem {
+            items.push((r.created_by, TimelineItem {
                 on: r.created_at.date_naive(),
                 at: r.created_at,
                 kind: "request",
                 title: format!("诉求（{}）：{}", rules::RequestCategory::parse(&r.category).map_or("", rules::RequestCategory::label), status.label()),
                 body: if r.resolution.is_empty() { r.text.clone() } else { format!("{}　办理结果：{}", r.text, r.resolution) },
-                who: name(r.created_by),
+                who: String::new(),
                 files: vec![],
                 verification: None,
                 verify_ref: None,
-            });
+            }));
         }
+        // The names of the people who appear only: a province has thousands of accounts.
+        let mut people: Vec<i64> = items.iter().filter_map(|(u, _)| *u).collect();
+        people.sort_unstable();
+        people.dedup();
+        let names: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::Id.is_in(people)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let mut items: Vec<TimelineItem> = items.into_iter().map(|(u, item)| TimelineItem { who: u.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "系统".into()), ..item }).collect();
         items.sort_by(|a, b| b.on.cmp(&a.on).then(b.at.cmp(&a.at)));
         Ok(items)
     }

@@ -66,7 +66,7 @@ impl Store {
         for s in credit_share::Entity::find().all(&self.db).await? {
             shares.entry(s.project_id).or_default().push((s.unit_id, i64::from(s.percent)));
         }
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let mut counted = Vec::new();
         for p in rows {
             let state = State::parse(&p.state).unwrap_or(State::Active);

@@ -149,7 +149,7 @@ impl Store {
     /// Projects by id, in the order given, with the name the viewer may see.
     pub async fn project_lines(&self, ids: &[i64], viewer_unit: i64, sees_all: bool) -> Result<Vec<ProjectLine>> {
         let rows = project::Entity::find().filter(project::Column::Id.is_in(ids.to_vec())).all(&self.db).await?;
-        let units: HashMap<i64, String> = crate::entities::unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let shared: HashSet<i64> = credit_share::Entity::find().select_only().column(credit_share::Column::ProjectId).filter(credit_share::Column::ProjectId.is_in(ids.to_vec())).filter(credit_share::Column::UnitId.eq(viewer_unit)).into_tuple::<i64>().all(&self.db).await?.into_iter().collect();
         let by_id: HashMap<i64, project::Model> = rows.into_iter().map(|p| (p.id, p)).collect();
         Ok(ids
@@ -166,7 +166,7 @@ impl Store {
     pub async fn follow_up_lines(&self, ids: &[i64]) -> Result<Vec<FollowUpLine>> {
         let rows = follow_up::Entity::find().filter(follow_up::Column::Id.is_in(ids.to_vec())).all(&self.db).await?;
         let names = self.enterprise_names(rows.iter().map(|f| f.enterprise_id).collect()).await?;
-        let units: HashMap<i64, String> = crate::entities::unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let by_id: HashMap<i64, follow_up::Model> = rows.into_iter().map(|f| (f.id, f)).collect();
         Ok(ids
             .iter()

@@ -92,7 +92,7 @@ impl Store {
         let rows = query.order_by_asc(service_member::Column::Id).all(&self.db).await?;
         let ids: Vec<i64> = rows.iter().map(|m| m.user_id).collect();
         let users: HashMap<i64, user::Model> = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u)).collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(rows
             .into_iter()
             .filter_map(|m| {
@@ -308,27 +308,14 @@ impl Store {
         Ok(after)
     }
 
+    /// How many requests [`Store::list_requests`] would list, without reading them.
+    pub async fn count_requests(&self, visibility: Visibility, f: &RequestFilter) -> Result<u64> {
+        Ok(request_query(visibility, f).count(&self.db).await?)
+    }
+
     pub async fn list_requests(&self, visibility: Visibility, f: &RequestFilter, limit: u64) -> Result<(Vec<RequestRow>, u64)> {
         let today = Utc::now().date_naive();
-        let mut query = request::Entity::find().filter(visible(visibility));
-        if let Some(u) = f.unit_id {
-            query = query.filter(request::Column::OwnerUnitId.eq(u));
-        }
-        if let Some(s) = f.status {
-            query = query.filter(request::Column::Status.eq(s.code()));
-        }
-        if f.overdue {
-            query = query.filter(request::Column::Status.ne(RequestStatus::Resolved.code())).filter(request::Column::Deadline.lt(today));
-        }
-        if let Some(e) = f.escalation {
-            query = query.filter(request::Column::Escalation.eq(e.code()));
-        }
-        if let Some(p) = f.project_id {
-            query = query.filter(request::Column::ProjectId.eq(p));
-        }
-        if let Some(id) = f.id {
-            query = query.filter(request::Column::Id.eq(id));
-        }
+        let query = request_query(visibility, f);
         let total = query.clone().count(&self.db).await?;
         let rows = query.order_by_asc(request::Column::Deadline).order_by_asc(request::Column::Id).offset(f.offset).limit(limit).all(&self.db).await?;
         let ent_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
@@ -344,7 +331,7 @@ impl Store {
             .into_iter()
             .map(|(id, code, confidential, landing, source)| (id, (code, confidential, landing, source)))
             .collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let rows = rows
             .into_iter()
             .map(|r| RequestRow {
@@ -415,4 +402,29 @@ impl Store {
         txn.commit().await?;
         Ok(after)
     }
+}
+
+/// The requests a filter selects, unordered.
+fn request_query(visibility: Visibility, f: &RequestFilter) -> sea_orm::Select<request::Entity> {
+    let today = Utc::now().date_naive();
+    let mut query = request::Entity::find().filter(visible(visibility));
+    if let Some(u) = f.unit_id {
+        query = query.filter(request::Column::OwnerUnitId.eq(u));
+    }
+    if let Some(s) = f.status {
+        query = query.filter(request::Column::Status.eq(s.code()));
+    }
+    if f.overdue {
+        query = query.filter(request::Column::Status.ne(RequestStatus::Resolved.code())).filter(request::Column::Deadline.lt(today));
+    }
+    if let Some(e) = f.escalation {
+        query = query.filter(request::Column::Escalation.eq(e.code()));
+    }
+    if let Some(p) = f.project_id {
+        query = query.filter(request::Column::ProjectId.eq(p));
+    }
+    if let Some(id) = f.id {
+        query = query.filter(request::Column::Id.eq(id));
+    }
+    query
 }

@@ -129,6 +129,35 @@ pub struct OtherUnit {
 
 impl Store {
     pub async fn list_targets(&self, visibility: Visibility, f: &TargetFilter) -> Result<(Vec<TargetRow>, u64)> {
+        let query = self.target_query(visibility, f).await?;
+        // Counted before ordering: a count over an ordered subquery would sort every row.
+        let total = query.clone().count(&self.db).await?;
+        let per_page = f.per_page.clamp(1, 1000);
+        // Each order ends with the id in the index's own direction, so that an index walk
+        // yields the page without sorting ties (every index carries the row id last).
+        let targets = match f.sort {
+            TargetSort::Recent => query.order_by_desc(target::Column::UpdatedAt).order_by_desc(target::Column::Id),
+            TargetSort::Priority => query.order_by_asc(target::Column::Priority).order_by_asc(target::Column::Id),
+            TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_asc(target::Column::Id),
+            TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId).order_by_asc(target::Column::Id),
+        }
+        .offset(f.page.saturating_mul(per_page))
+        .limit(per_page)
+        .all(&self.db)
+        .await?;
+        let mut rows = self.target_rows(targets).await?;
+        if f.sort == TargetSort::Name {
+            rows.sort_by(|a, b| a.enterprise.name_norm.cmp(&b.enterprise.name_norm));
+        }
+        Ok((rows, total))
+    }
+
+    /// How many targets [`Store::list_targets`] would list, without reading them.
+    pub async fn count_targets(&self, visibility: Visibility, f: &TargetFilter) -> Result<u64> {
+        Ok(self.target_query(visibility, f).await?.count(&self.db).await?)
+    }
+
+    async fn target_query(&self, visibility: Visibility, f: &TargetFilter) -> Result<sea_orm::Select<target::Entity>> {
         let mut query = target::Entity::find().filter(visible(self, visibility).await?);
         if let Some(u) = f.unit_id {
             query = query.filter(target::Column::OwnerUnitId.eq(u));
@@ -171,26 +200,7 @@ impl Store {
             let code = domain::uscc::Uscc::normalize(q);
             query = query.filter(Condition::any().add(target::Column::SearchText.contains(&folded)).add(target::Column::SearchText.contains(&code)));
         }
-        // Counted before ordering: a count over an ordered subquery would sort every row.
-        let total = query.clone().count(&self.db).await?;
-        let per_page = f.per_page.clamp(1, 1000);
-        // Each order ends with the id in the index's own direction, so that an index walk
-        // yields the page without sorting ties (every index carries the row id last).
-        let targets = match f.sort {
-            TargetSort::Recent => query.order_by_desc(target::Column::UpdatedAt).order_by_desc(target::Column::Id),
-            TargetSort::Priority => query.order_by_asc(target::Column::Priority).order_by_asc(target::Column::Id),
-            TargetSort::LastContact => query.order_by_asc(target::Column::LastContactOn).order_by_asc(target::Column::Id),
-            TargetSort::Name => query.order_by_asc(target::Column::EnterpriseId).order_by_asc(target::Column::Id),
-        }
-        .offset(f.page.saturating_mul(per_page))
-        .limit(per_page)
-        .all(&self.db)
-        .await?;
-        let mut rows = self.target_rows(targets).await?;
-        if f.sort == TargetSort::Name {
-            rows.sort_by(|a, b| a.enterprise.name_norm.cmp(&b.enterprise.name_norm));
-        }
-        Ok((rows, total))
+        Ok(query)
     }
 
     /// Adds the names behind a page of targets, in a fixed number of queries.
@@ -250,7 +260,7 @@ impl Store {
     /// Every unit courting an enterprise, with the date it started.
     pub async fn engagements(&self, enterprise_id: i64) -> Result<Vec<OtherUnit>> {
         let targets = target::Entity::find().filter(target::Column::EnterpriseId.eq(enterprise_id)).order_by_asc(target::Column::CreatedAt).all(&self.db).await?;
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         Ok(targets
             .into_iter()
             .map(|t| OtherUnit {

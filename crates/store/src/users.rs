@@ -92,6 +92,18 @@ impl Store {
     }
 
     /// Users, optionally of one unit, with a name filter.
+    /// The active accounts of some units, by unit and user name, in one query.
+    pub async fn active_users_of(&self, unit_ids: &[i64]) -> Result<Vec<user::Model>> {
+        Ok(user::Entity::find()
+            .filter(user::Column::UnitId.is_in(unit_ids.iter().copied()))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::UnitId)
+            .order_by_asc(user::Column::Username)
+            .limit(2000)
+            .all(&self.db)
+            .await?)
+    }
+
     pub async fn users(&self, unit_id: Option<i64>, query: &str) -> Result<Vec<user::Model>> {
         let mut cond = Condition::all();
         if let Some(unit_id) = unit_id {

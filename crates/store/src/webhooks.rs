@@ -31,7 +31,7 @@ use domain::Role;
 
 use crate::audit::{self, Event};
 use crate::entities::{
-    assessment_run, assessment_scheme, audit_event, follow_up, funds_report, project, request, stage_change, target, unit, user, verification, webhook_delivery,
+    assessment_run, assessment_scheme, audit_event, follow_up, funds_report, project, request, stage_change, target, user, verification, webhook_delivery,
     webhook_subscription,
 };
 use crate::{Result, Store, StoreError, Who, settings};
@@ -292,7 +292,7 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let units: HashMap<i64, String> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let count = |id: i64, status: &str| counts.iter().find(|(s, st, _)| *s == id && st == status).map_or(0, |(_, _, n)| u64::try_from(*n).unwrap_or(0));
         Ok(rows
             .into_iter()
@@ -424,7 +424,7 @@ impl Store {
             }
         };
         let people = self.subscribers(&subscriptions).await?;
-        let context = Context { units: unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect(), public_url };
+        let context = Context { units: self.unit_names().await?.as_ref().clone(), public_url };
 
         let sources = EventType::audit_sources().into_iter().fold(Condition::any(), |c, (action, entity)| {
             c.add(Condition::all().add(audit_event::Column::Action.eq(action)).add(audit_event::Column::Entity.eq(entity)))

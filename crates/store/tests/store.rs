@@ -344,3 +344,31 @@ async fn link_forests_flatten_and_count_every_link_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_unit_directory_shows_a_unit_made_or_changed_here_at_once() {
+    use domain::UnitKind;
+    use store::units::UnitInput;
+    let db = TestDb::new().await;
+    let store = &db.store;
+    store.load_profile(&who(), PROFILE).await.unwrap();
+    let before = store.units().await.unwrap().len();
+    assert!(before > 0, "the profile made units");
+    // Read once more so the directory is kept, then write through this instance.
+    assert_eq!(store.unit_names().await.unwrap().len(), before);
+    let input = UnitInput { code: "test-park".into(), name: "试验园区".into(), kind: UnitKind::Park, region_code: "610703".into(), parent_id: None, covers: vec![], active: true };
+    let made = store.create_unit(&who(), &input).await.unwrap();
+    assert_eq!(store.units().await.unwrap().len(), before + 1);
+    assert_eq!(store.unit_names().await.unwrap().get(&made.id).map(String::as_str), Some("试验园区"));
+    assert_eq!(store.unit(made.id).await.unwrap().name, "试验园区");
+    store.update_unit(&who(), made.id, &UnitInput { name: "试验园区（改）".into(), active: false, ..input.clone() }).await.unwrap();
+    assert_eq!(store.unit(made.id).await.unwrap().name, "试验园区（改）");
+    assert!(!store.units().await.unwrap().iter().find(|u| u.id == made.id).unwrap().active);
+    // Another instance on the same database, holding its own copy of the directory, reads the
+    // database for a unit made since.
+    let other = Store::connect(&db.url, 2).await.unwrap();
+    assert_eq!(other.units().await.unwrap().len(), before + 1);
+    let later = store.create_unit(&who(), &UnitInput { code: "test-park-2".into(), name: "二号园区".into(), ..input }).await.unwrap();
+    assert_eq!(other.unit(later.id).await.unwrap().name, "二号园区");
+    assert!(other.unit(later.id + 1000).await.is_err(), "a unit that does not exist is still not found");
+}

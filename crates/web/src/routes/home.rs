@@ -59,7 +59,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     let sees_all = visibility == domain::access::Visibility::All;
     let unit_filter = if sees_all { None } else { Some(user.unit.id) };
     let overdue_requests = store::services::RequestFilter { overdue: true, unit_id: unit_filter, ..Default::default() };
-    let (_, late) = state.store.list_requests(visibility, &overdue_requests, 1).await?;
+    let late = state.store.count_requests(visibility, &overdue_requests).await?;
     if late > 0 {
         let href = match unit_filter {
             Some(u) => format!("/requests?overdue=1&unit_id={u}"),
@@ -68,7 +68,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         waiting.push(Waiting { text: format!("{late} 条企业诉求已超过办理期限"), href, action: "查看" });
     }
     let red = store::projects::ProjectFilter { health: Some(domain::project::HealthLevel::Red), unit_id: unit_filter, per_page: 1, ..Default::default() };
-    let (_, reds) = state.store.list_projects(visibility, &red, false).await?;
+    let reds = state.store.count_projects(visibility, &red, false).await?;
     if reds > 0 {
         let href = match unit_filter {
             Some(u) => format!("/projects?health=red&unit_id={u}"),
@@ -84,7 +84,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     }
     if user.actor.can(domain::access::Power::Adjudicate).is_ok() {
         let dup = store::projects::ProjectFilter { duplicates: true, per_page: 1, ..Default::default() };
-        let (_, duplicates) = state.store.list_projects(visibility, &dup, true).await?;
+        let duplicates = state.store.count_projects(visibility, &dup, true).await?;
         if duplicates > 0 {
             waiting.push(Waiting { text: format!("{duplicates} 个疑似重复项目待判定"), href: "/projects?dup=1".into(), action: "去判定" });
         }
@@ -115,7 +115,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     let today = Utc::now().date_naive();
     let (overdue, due_soon): (Vec<_>, Vec<_>) = state.store.next_steps(user.user.id, 30).await?.into_iter().partition(|f| f.follow_up.next_due.is_some_and(|d| d < today));
     let stale_filter = store::targets::TargetFilter { stale_days: Some(30), unit_id: Some(user.unit.id), per_page: 1, ..Default::default() };
-    let (_, stale) = state.store.list_targets(user.actor.visibility(), &stale_filter).await?;
+    let stale = state.store.count_targets(user.actor.visibility(), &stale_filter).await?;
     let page = HomePage {
         page: Page::new(&state, &user, "首页", "home").with_flash(&q.get("done")),
         roles: views::role_labels(&user.user.roles),

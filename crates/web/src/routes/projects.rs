@@ -823,14 +823,13 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
     };
     // Team members come from the project's units, the bureau and the city departments (land,
     // power, permits…), not from every account of the province.
-    let mut people = Vec::new();
-    if rights.write {
-        let all_units = state.store.units().await?;
-        let serving = all_units.iter().filter(|u| u.id == p.landing_unit_id || u.id == p.source_unit_id || matches!(u.kind.as_str(), "bureau" | "department"));
-        for u in serving {
-            people.extend(state.store.users(Some(u.id), "").await?.into_iter().filter(|u| u.active));
-        }
-    }
+    let all_units = state.store.units().await?;
+    let people = if rights.write {
+        let serving: Vec<i64> = all_units.iter().filter(|u| u.id == p.landing_unit_id || u.id == p.source_unit_id || matches!(u.kind.as_str(), "bureau" | "department")).map(|u| u.id).collect();
+        state.store.active_users_of(&serving).await?
+    } else {
+        Vec::new()
+    };
     let page = ShowPage {
         page: Page::new(state, user, format!("项目 {}", p.code), "projects").with_flash(flash),
         timeline: state.store.project_timeline(id).await?,
@@ -841,7 +840,7 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
         requests: state.store.list_requests(Visibility::All, &RequestFilter { project_id: Some(id), ..Default::default() }, 200).await?.0,
         policy: state.store.policy_items(id).await?,
         shares: state.store.credit_shares(id).await?,
-        units: state.store.units().await?.into_iter().filter(|u| u.active).collect(),
+        units: all_units.into_iter().filter(|u| u.active).collect(),
         people,
         next_stages: Stage::ALL.iter().copied().filter(|s| *s > current).collect(),
         stages,
