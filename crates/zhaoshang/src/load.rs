@@ -31,6 +31,7 @@ enum Kind {
     ApiTargets,
     ApiProject,
     ApiFollowUp,
+    Me,
 }
 
 const MIX: [(Kind, &str, u32); 12] = [
@@ -47,6 +48,10 @@ const MIX: [(Kind, &str, u32); 12] = [
     (Kind::ApiProject, "api: GET /projects/{id}", 8),
     (Kind::ApiFollowUp, "api: POST /followups", 6),
 ];
+
+/// The floor: the cheapest signed-in request there is (a script reading who it is), sent alone.
+/// What the server, the HTTP stack and the load client on the same two cores can do at best.
+const FLOOR: [(Kind, &str, u32); 1] = [(Kind::Me, "api: GET /me (floor)", 1)];
 
 /// A county officer with the records of their unit the load reads.
 struct Officer {
@@ -156,6 +161,7 @@ async fn one(base: &str, actors: &Actors, kind: Kind, rng: &mut Xorshift, serial
         Kind::ApiProjects => o.page.get(format!("{base}/api/v1/projects?limit=20")).bearer_auth(&o.token),
         Kind::ApiTargets => o.page.get(format!("{base}/api/v1/targets?limit=20&sort=contact")).bearer_auth(&o.token),
         Kind::ApiProject => o.page.get(format!("{base}/api/v1/projects/{}", rng.pick(&o.projects))).bearer_auth(&o.token),
+        Kind::Me => o.page.get(format!("{base}/api/v1/me")).bearer_auth(&o.token),
         Kind::ApiFollowUp => o
             .page
             .post(format!("{base}/api/v1/followups"))
@@ -192,6 +198,8 @@ pub struct Options {
     pub officers: usize,
     pub pid: Option<u32>,
     pub sample_seconds: u64,
+    /// Send only the floor request instead of the mix.
+    pub floor: bool,
 }
 
 /// The overall figures of a run.
@@ -209,7 +217,8 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let base = o.url.trim_end_matches('/').to_string();
     let actors = Arc::new(actors(store, &base, o.officers).await?);
     println!("负载：{} 个并发连接，{} 秒，{} 个县区专员、市局、领导；请求组成：", o.connections, o.seconds, actors.officers.len());
-    for (_, name, weight) in MIX {
+    let mix: &[(Kind, &str, u32)] = if o.floor { &FLOOR } else { &MIX };
+    for (_, name, weight) in mix {
         println!("  {weight:>3}  {name}");
     }
     let times: Arc<Mutex<Vec<(Kind, Duration)>>> = Arc::new(Mutex::new(Vec::with_capacity(1 << 20)));
@@ -218,14 +227,14 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut workers = Vec::new();
     for w in 0..o.connections {
-        let (actors, times, errors, stop, base) = (actors.clone(), times.clone(), errors.clone(), stop.clone(), base.clone());
+        let (actors, times, errors, stop, base, floor) = (actors.clone(), times.clone(), errors.clone(), stop.clone(), base.clone(), o.floor);
         workers.push(tokio::spawn(async move {
             let mut rng = Xorshift(0x9E37_79B9_7F4A_7C15 ^ (w as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
             let mut mine = Vec::new();
             let mut failed = Vec::new();
             let mut serial = (w as u64) << 40;
             while !stop.load(Ordering::Relaxed) {
-                let kind = pick_kind(&mut rng);
+                let kind = if floor { Kind::Me } else { pick_kind(&mut rng) };
                 let t0 = Instant::now();
                 serial += 1;
                 match one(&base, &actors, kind, &mut rng, serial).await {
@@ -260,7 +269,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     println!("|---|---|---|---|---|---|---|");
     let mut all: Vec<Duration> = times.iter().map(|t| t.1).collect();
     all.sort();
-    for (kind, name, _) in MIX {
+    for &(kind, name, _) in mix {
         let mut own: Vec<Duration> = times.iter().filter(|t| t.0 == kind).map(|t| t.1).collect();
         own.sort();
         let failed = errors.iter().filter(|e| e.0 == kind).count();

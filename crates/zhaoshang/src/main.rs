@@ -105,6 +105,10 @@ enum Command {
         /// Seconds between memory samples.
         #[arg(long, default_value_t = 30)]
         sample_seconds: u64,
+        /// Send only the cheapest signed-in request (GET /api/v1/me): the ceiling of the server,
+        /// its HTTP stack and this client on this machine, to set the mix's figures against.
+        #[arg(long)]
+        floor: bool,
     },
     /// 接口令牌 API tokens for scripts and other systems.
     Token {
@@ -422,9 +426,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("恢复后审计链校验失败：序号 {seq}：{why}");
             }
         }
-        Command::Load { url, seconds, connections, officers, pid, sample_seconds } => {
+        Command::Load { url, seconds, connections, officers, pid, sample_seconds, floor } => {
             let store = open(&config).await?;
-            let outcome = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds }).await?;
+            let outcome = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds, floor }).await?;
             return Ok(if outcome.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Command::Token { action } => {
