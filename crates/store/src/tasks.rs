@@ -207,7 +207,7 @@ impl Store {
     /// at the top), then open by deadline, then done.
     pub async fn task_items(&self, list_id: i64, today: NaiveDate) -> Result<Vec<TaskRow>> {
         let items = task_item::Entity::find().filter(task_item::Column::ListId.eq(list_id)).order_by_asc(task_item::Column::DueOn).order_by_asc(task_item::Column::Id).all(&self.db).await?;
-        let units: HashMap<i64, (String, String)> = unit::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, (u.code, u.name))).collect();
+        let units: HashMap<i64, (String, String)> = self.units().await?.into_iter().map(|u| (u.id, (u.code, u.name))).collect();
         let mut rows: Vec<TaskRow> = items
             .into_iter()
             .map(|item| {

@@ -91,7 +91,6 @@ impl Store {
         Ok(user::Entity::find().filter(user::Column::Username.eq(username.trim())).one(&self.db).await?)
     }
 
-    /// Users, optionally of one unit, with a name filter.
     /// The active accounts of some units, by unit and user name, in one query.
     pub async fn active_users_of(&self, unit_ids: &[i64]) -> Result<Vec<user::Model>> {
         Ok(user::Entity::find()
@@ -104,6 +103,7 @@ impl Store {
             .await?)
     }
 
+    /// Users, optionally of one unit, with a name filter.
     pub async fn users(&self, unit_id: Option<i64>, query: &str) -> Result<Vec<user::Model>> {
         let mut cond = Condition::all();
         if let Some(unit_id) = unit_id {
