@@ -234,7 +234,7 @@ pub struct Search {
 /// and the names of regions.
 async fn dictionary(store: &Store) -> Result<Vec<String>> {
     let mut words = Vec::new();
-    for c in store.profile_tree().await? {
+    for c in store.profile_tree().await?.iter() {
         words.push(c.cluster.name.clone());
         for chain in &c.chains {
             words.push(chain.chain.name.clone());

@@ -243,7 +243,7 @@ impl Store {
             }
         }
         txn.commit().await?;
-        self.units.forget();
+        self.forget_kept();
         Ok(counts)
     }
 }

@@ -46,11 +46,8 @@ impl Store {
     pub async fn chain_map(&self, chain_id: i64, visibility: Visibility) -> Result<ChainMap> {
         let tree = self.profile_tree().await?;
         let (cluster_name, chain) = tree
-            .into_iter()
-            .find_map(|c| {
-                let name = c.cluster.name.clone();
-                c.chains.into_iter().find(|h| h.chain.id == chain_id).map(|h| (name, h))
-            })
+            .iter()
+            .find_map(|c| c.chains.iter().find(|h| h.chain.id == chain_id).map(|h| (c.cluster.name.clone(), h.clone())))
             .ok_or_else(|| StoreError::NotFound("没有这条产业链（或已停用）".into()))?;
         let links = LinkNode::flatten(&chain.links);
         let mut facts: HashMap<i64, LinkFacts> = HashMap::new();

@@ -205,7 +205,7 @@ impl Store {
         // Chain coverage: links by strength; targets and projects on the gaps.
         let tree = self.profile_tree().await?;
         let mut gap_links: HashMap<i64, i64> = HashMap::new();
-        for c in &tree {
+        for c in tree.iter() {
             for h in &c.chains {
                 for l in crate::profile::LinkNode::flatten(&h.links) {
                     if l.strength != "strong" {

@@ -15,6 +15,7 @@ pub mod enterprises;
 pub mod events;
 pub mod follow_ups;
 pub mod imports;
+mod kept;
 pub mod matching;
 pub mod natives;
 pub mod entities;
@@ -91,7 +92,9 @@ pub struct Store {
     pub db: DatabaseConnection,
     /// Scores of published assessment runs, parsed once: a run's results never change.
     pub(crate) frozen_scores: assessment::ScoresCache,
-    pub(crate) units: units::UnitDirectory,
+    /// The unit directory and the industry profile, kept briefly (see [`kept`]).
+    pub(crate) units: kept::Kept<units::Directory>,
+    pub(crate) profile: kept::Kept<Vec<profile::ClusterTree>>,
 }
 
 impl Store {
@@ -119,7 +122,14 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
             });
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
-        Ok(Store { db, frozen_scores: Default::default(), units: Default::default() })
+        Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default() })
+    }
+
+    /// Forgets the kept unit directory and profile after a write to either (a unit's name is
+    /// shown in the profile as a chain's lead).
+    pub(crate) fn forget_kept(&self) {
+        self.units.forget();
+        self.profile.forget();
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -2,6 +2,7 @@
 //! chains and links kept by name, retired when absent, never deleted) and editing links.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::{
@@ -254,7 +255,7 @@ impl Store {
         let detail = serde_json::to_string(&report).unwrap_or_default();
         audit::append(&txn, who, Event::new("load", "profile", version.id).detail(detail)).await?;
         txn.commit().await?;
-        self.units.forget();
+        self.forget_kept();
         Ok(report)
     }
 
@@ -262,13 +263,17 @@ impl Store {
         Ok(profile_version::Entity::find().order_by_desc(profile_version::Column::Id).all(&self.db).await?)
     }
 
-    /// Active clusters → chains → links, in profile order.
-    pub async fn profile_tree(&self) -> Result<Vec<ClusterTree>> {
+    /// Active clusters → chains → links, in profile order; kept briefly (see [`crate::kept`]).
+    pub async fn profile_tree(&self) -> Result<Arc<Vec<ClusterTree>>> {
+        if let Some(kept) = self.profile.get() {
+            return Ok(kept);
+        }
+        let reading = self.profile.reading();
         let clusters = cluster::Entity::find().filter(cluster::Column::Active.eq(true)).order_by_asc(cluster::Column::Sort).all(&self.db).await?;
         let chains = chain::Entity::find().filter(chain::Column::Active.eq(true)).order_by_asc(chain::Column::Sort).all(&self.db).await?;
         let links = link::Entity::find().filter(link::Column::Active.eq(true)).order_by_asc(link::Column::Sort).order_by_asc(link::Column::Id).all(&self.db).await?;
         let units = self.unit_names().await?;
-        Ok(clusters
+        let tree: Vec<ClusterTree> = clusters
             .into_iter()
             .map(|c| ClusterTree {
                 chains: chains
@@ -282,7 +287,10 @@ impl Store {
                     .collect(),
                 cluster: c,
             })
-            .collect())
+            .collect();
+        let tree = Arc::new(tree);
+        self.profile.keep(reading, tree.clone());
+        Ok(tree)
     }
 
     pub async fn chain(&self, id: i64) -> Result<chain::Model> {
@@ -307,6 +315,7 @@ impl Store {
         let after = row.update(&txn).await?;
         audit::append(&txn, who, Event::new("update", "link", id).change(Some(&before), Some(&after))).await?;
         txn.commit().await?;
+        self.forget_kept();
         Ok(after)
     }
 
@@ -342,6 +351,7 @@ impl Store {
         .await?;
         audit::append(&txn, who, Event::new("create", "link", row.id).change(None, Some(&row))).await?;
         txn.commit().await?;
+        self.forget_kept();
         Ok(row)
     }
 
@@ -364,6 +374,7 @@ impl Store {
             .await?;
         audit::append(&txn, who, Event::new("retire", "link", id).detail(format!("停用环节「{}」及下级 {} 个", target.name, ids.len() - 1))).await?;
         txn.commit().await?;
+        self.forget_kept();
         Ok(())
     }
 }

@@ -88,6 +88,22 @@ struct OutboxRow {
     record_id: i64,
 }
 
+#[derive(Debug, FromQueryResult)]
+struct PgOutboxRow {
+    txid: i64,
+    kind: String,
+    record_id: i64,
+}
+
+/// `AND txid NOT IN (…)` for the transactions already applied, or nothing. Transaction ids are
+/// numbers the feed read from the database itself: safe to put in the text.
+fn not_in_txids(skip: &BTreeSet<i64>) -> String {
+    if skip.is_empty() {
+        return String::new();
+    }
+    format!(" AND txid NOT IN ({})", skip.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// A batch of outbox notes and the cursor after it.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -234,33 +250,40 @@ impl Store {
     pub async fn outbox_after(&self, cursor: i64, skip: &BTreeSet<i64>, limit: u64) -> Result<Batch> {
         let backend = self.db.get_database_backend();
         if self.postgres() {
+            // Read before the notes: every transaction below it has ended, so none of them can
+            // still add a note once the notes are read.
             let horizon = self.outbox_head().await?;
-            let txids: Vec<i64> = self
-                .db
-                .query_all_raw(Statement::from_sql_and_values(backend, "SELECT DISTINCT txid FROM search_outbox WHERE txid >= $1 ORDER BY txid", [cursor.into()]))
-                .await?
-                .iter()
-                .filter_map(|r| r.try_get::<i64>("", "txid").ok())
-                .filter(|t| !skip.contains(t))
-                .collect();
-            let mut batch = Batch { cursor, ..Default::default() };
-            let mut first_left = None;
-            for (i, txid) in txids.iter().enumerate() {
-                if !batch.changes.is_empty() && batch.changes.len() as u64 >= limit {
-                    first_left = Some(*txid);
-                    batch.more = i < txids.len();
-                    break;
-                }
-                let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id FROM search_outbox WHERE txid = $1 ORDER BY id", [(*txid).into()])).all(&self.db).await?;
-                batch.changes.extend(rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))));
-                if *txid >= horizon {
-                    batch.applied_above.push(*txid);
+            let not_skipped = not_in_txids(skip);
+            let read = |sql: String, values: Vec<sea_orm::Value>| async move {
+                Ok::<_, crate::StoreError>(PgOutboxRow::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(&self.db).await?)
+            };
+            let mut rows = read(format!("SELECT txid, kind, record_id FROM search_outbox WHERE txid >= $1{not_skipped} ORDER BY txid, id LIMIT $2"), vec![cursor.into(), (limit as i64 + 1).into()]).await?;
+            // The first transaction not read, when the limit cut the notes short; a transaction
+            // is never split, so the one the limit cut into is left for the next batch, or read
+            // whole when it is the only one.
+            let (mut first_left, mut more) = (None, false);
+            if rows.len() as u64 > limit {
+                let last = rows.last().map_or(cursor, |r| r.txid);
+                if rows.first().is_some_and(|r| r.txid == last) {
+                    rows = read("SELECT txid, kind, record_id FROM search_outbox WHERE txid = $1 ORDER BY id".to_string(), vec![last.into()]).await?;
+                    first_left = Some(last + 1);
+                    more = !read(format!("SELECT txid, kind, record_id FROM search_outbox WHERE txid > $1{not_skipped} LIMIT 1"), vec![last.into()]).await?.is_empty();
+                } else {
+                    rows.retain(|r| r.txid != last);
+                    first_left = Some(last);
+                    more = true;
                 }
             }
-            // Below the horizon every transaction has ended: the cursor moves up to it, or to the
-            // first transaction left for the next batch.
-            batch.cursor = first_left.map_or(horizon, |t| t.min(horizon)).max(cursor);
-            return Ok(batch);
+            let mut applied_above: Vec<i64> = rows.iter().map(|r| r.txid).filter(|t| *t >= horizon).collect();
+            applied_above.dedup();
+            return Ok(Batch {
+                changes: rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))).collect(),
+                // Below the horizon every transaction has ended: the cursor moves up to it, or to
+                // the first transaction left for the next batch.
+                cursor: first_left.map_or(horizon, |t| t.min(horizon)).max(cursor),
+                more,
+                applied_above,
+            });
         }
         let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?", [cursor.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
         let more = rows.len() as u64 > limit;
@@ -274,9 +297,7 @@ impl Store {
     pub async fn outbox_pending(&self, cursor: i64, skip: &BTreeSet<i64>, cap: u64) -> Result<u64> {
         let backend = self.db.get_database_backend();
         let sql = if self.postgres() {
-            // Transaction ids are numbers we wrote ourselves: safe to put in the text.
-            let not_in = if skip.is_empty() { String::new() } else { format!(" AND txid NOT IN ({})", skip.iter().map(i64::to_string).collect::<Vec<_>>().join(",")) };
-            format!("SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE txid >= $1{not_in} LIMIT $2) x")
+            format!("SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE txid >= $1{} LIMIT $2) x", not_in_txids(skip))
         } else {
             "SELECT COUNT(*) AS v FROM (SELECT 1 FROM search_outbox WHERE id > ? LIMIT ?) x".to_string()
         };

@@ -1,8 +1,7 @@
 //! Units (单位).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
@@ -48,55 +47,40 @@ impl UnitInput {
     }
 }
 
-/// How long this instance keeps the unit directory before reading it again. Writes through this
-/// instance forget it at once; another instance serving the same database shows a unit's change
-/// within this time.
-const DIRECTORY_SECONDS: u64 = 5;
-
-/// The units, kept briefly: nearly every page names units, and a province has a few hundred that
-/// change a few times a year.
-#[derive(Clone, Default, Debug)]
-pub(crate) struct UnitDirectory(Arc<Mutex<Option<(Instant, Arc<Vec<unit::Model>>, Arc<HashMap<i64, String>>)>>>);
-
-impl UnitDirectory {
-    fn fresh(&self) -> Option<(Arc<Vec<unit::Model>>, Arc<HashMap<i64, String>>)> {
-        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.as_ref().filter(|(at, _, _)| at.elapsed() < Duration::from_secs(DIRECTORY_SECONDS)).map(|(_, units, names)| (units.clone(), names.clone()))
-    }
-
-    /// Forgets the directory; the next read goes to the database.
-    pub(crate) fn forget(&self) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    }
+/// The units by id and their names, as kept by [`crate::kept::Kept`].
+#[derive(Debug)]
+pub(crate) struct Directory {
+    units: Vec<unit::Model>,
+    names: Arc<HashMap<i64, String>>,
 }
 
 impl Store {
     /// Every unit, by id.
     pub async fn units(&self) -> Result<Vec<unit::Model>> {
-        Ok(self.unit_directory().await?.0.as_ref().clone())
+        Ok(self.unit_directory().await?.units.clone())
     }
 
     /// Every unit's name by its id.
     pub async fn unit_names(&self) -> Result<Arc<HashMap<i64, String>>> {
-        Ok(self.unit_directory().await?.1)
+        Ok(self.unit_directory().await?.names.clone())
     }
 
-    async fn unit_directory(&self) -> Result<(Arc<Vec<unit::Model>>, Arc<HashMap<i64, String>>)> {
-        if let Some(kept) = self.units.fresh() {
+    async fn unit_directory(&self) -> Result<Arc<Directory>> {
+        if let Some(kept) = self.units.get() {
             return Ok(kept);
         }
-        let read_at = Instant::now();
+        let reading = self.units.reading();
         let units = unit::Entity::find().order_by_asc(unit::Column::Id).all(&self.db).await?;
-        let names: HashMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
-        let (units, names) = (Arc::new(units), Arc::new(names));
-        *self.units.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((read_at, units.clone(), names.clone()));
-        Ok((units, names))
+        let names = Arc::new(units.iter().map(|u| (u.id, u.name.clone())).collect());
+        let directory = Arc::new(Directory { units, names });
+        self.units.keep(reading, directory.clone());
+        Ok(directory)
     }
 
     pub async fn unit(&self, id: i64) -> Result<unit::Model> {
-        let (units, _) = self.unit_directory().await?;
-        if let Ok(at) = units.binary_search_by_key(&id, |u| u.id) {
-            return Ok(units[at].clone());
+        let directory = self.unit_directory().await?;
+        if let Ok(at) = directory.units.binary_search_by_key(&id, |u| u.id) {
+            return Ok(directory.units[at].clone());
         }
         // Made by another instance since this one read the directory.
         unit::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这个单位".into()))
@@ -130,7 +114,7 @@ impl Store {
         .await?;
         audit::append(&txn, who, Event::new("create", "unit", row.id).change(None, Some(&row))).await?;
         txn.commit().await?;
-        self.units.forget();
+        self.forget_kept();
         Ok(row)
     }
 
@@ -156,7 +140,7 @@ impl Store {
         let after = row.update(&txn).await?;
         audit::append(&txn, who, Event::new("update", "unit", id).change(Some(&before), Some(&after))).await?;
         txn.commit().await?;
-        self.units.forget();
+        self.forget_kept();
         Ok(after)
     }
 }

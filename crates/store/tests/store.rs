@@ -372,3 +372,80 @@ async fn the_unit_directory_shows_a_unit_made_or_changed_here_at_once() {
     assert_eq!(other.unit(later.id).await.unwrap().name, "二号园区");
     assert!(other.unit(later.id + 1000).await.is_err(), "a unit that does not exist is still not found");
 }
+
+#[tokio::test]
+async fn the_kept_profile_shows_a_link_edited_here_and_a_renamed_lead_at_once() {
+    use domain::UnitKind;
+    use store::profile::{LinkInput, LinkNode};
+    use store::units::UnitInput;
+    let db = TestDb::new().await;
+    let store = &db.store;
+    store.load_profile(&who(), PROFILE).await.unwrap();
+    let links = |tree: &[store::profile::ClusterTree]| tree.iter().flat_map(|c| &c.chains).flat_map(|h| LinkNode::flatten(&h.links)).collect::<Vec<_>>();
+    let tree = store.profile_tree().await.unwrap();
+    let chain = tree[0].chains[0].chain.clone();
+    let first = links(&tree)[0].clone();
+    // Edit, add and retire through this instance: each is in the next read.
+    let input = LinkInput { name: "改过的环节".into(), position: first.position.clone(), strength: first.strength.clone(), industry_codes: first.industry_codes.clone(), keywords: first.keywords.clone() };
+    store.update_link(&who(), first.id, &input).await.unwrap();
+    assert!(links(&store.profile_tree().await.unwrap()).iter().any(|l| l.id == first.id && l.name == "改过的环节"));
+    let added = store.add_link(&who(), chain.id, None, &LinkInput { name: "新加的环节".into(), ..input.clone() }).await.unwrap();
+    assert!(links(&store.profile_tree().await.unwrap()).iter().any(|l| l.id == added.id));
+    store.retire_link(&who(), added.id).await.unwrap();
+    assert!(!links(&store.profile_tree().await.unwrap()).iter().any(|l| l.id == added.id));
+    // A chain's lead is named from the units: renaming the unit renames it in the profile too.
+    let lead = store.unit(chain.lead_unit_id).await.unwrap();
+    let rename = UnitInput { code: lead.code.clone(), name: "改名的牵头部门".into(), kind: UnitKind::parse(&lead.kind).unwrap(), region_code: lead.region_code.clone(), parent_id: lead.parent_id, covers: lead.covers.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(), active: lead.active };
+    store.update_unit(&who(), lead.id, &rename).await.unwrap();
+    let tree = store.profile_tree().await.unwrap();
+    assert_eq!(tree.iter().flat_map(|c| &c.chains).find(|h| h.chain.id == chain.id).unwrap().lead_unit_name, "改名的牵头部门");
+}
+
+#[tokio::test]
+async fn the_search_outbox_is_read_in_batches_that_never_split_a_transaction() {
+    use sea_orm::TransactionTrait;
+    use std::collections::BTreeSet;
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let pg = store.backend() == DbBackend::Postgres;
+    let start = store.outbox_head().await.unwrap();
+    let insert = if pg {
+        "INSERT INTO search_outbox (kind, record_id, txid) VALUES ('e', $1, pg_current_xact_id()::text::bigint)"
+    } else {
+        "INSERT INTO search_outbox (kind, record_id, txid) VALUES ('e', ?, 0)"
+    };
+    // Four transactions noting 2, 3, 1 and 7 changes.
+    let mut written = Vec::new();
+    for size in [2, 3, 1, 7] {
+        let txn = store.db.begin().await.unwrap();
+        for _ in 0..size {
+            let id = 1_000 + written.len() as i64;
+            txn.execute_raw(sea_orm::Statement::from_sql_and_values(store.backend(), insert, [id.into()])).await.unwrap();
+            written.push(id);
+        }
+        txn.commit().await.unwrap();
+    }
+    let (mut cursor, mut skip, mut read, mut sizes) = (start, BTreeSet::new(), Vec::new(), Vec::new());
+    for _ in 0..10 {
+        let batch = store.outbox_after(cursor, &skip, 4).await.unwrap();
+        assert!(batch.changes.iter().all(|(k, _)| *k == store::search_feed::Kind::Enterprise));
+        sizes.push(batch.changes.len());
+        read.extend(batch.changes.iter().map(|(_, id)| *id));
+        skip.extend(batch.applied_above.iter().copied());
+        skip.retain(|t| *t >= batch.cursor);
+        cursor = batch.cursor;
+        if !batch.more {
+            break;
+        }
+    }
+    assert_eq!(read, written, "every change once, in order");
+    if pg {
+        // Transactions are never split: the one the limit cuts into waits for the next batch, and
+        // one larger than the limit is read whole.
+        assert_eq!(sizes, vec![2, 4, 7]);
+    } else {
+        // SQLite commits one writer at a time, so its notes are in commit order and may be cut anywhere.
+        assert_eq!(sizes, vec![4, 4, 4, 1]);
+    }
+    assert_eq!(store.outbox_pending(cursor, &skip, 100).await.unwrap(), 0);
+}

@@ -147,7 +147,7 @@ pub async fn generate(store: &Store, scale: Scale) -> anyhow::Result<Report> {
     }
     let n = store.insert_users_bulk(&who, users, "生成数据").await?;
     let users = store.users(None, "").await?;
-    let links: Vec<_> = store.profile_tree().await?.into_iter().flat_map(|c| c.chains).flat_map(|h| store::profile::LinkNode::flatten(&h.links)).collect();
+    let links: Vec<_> = store.profile_tree().await?.iter().flat_map(|c| &c.chains).flat_map(|h| store::profile::LinkNode::flatten(&h.links)).collect();
     let (mut data, fits) = crate::companies::generate(&scale.sizes(), &units, &users, &links, 0x5EED);
     story(&mut data, &units, &users);
     crate::projects_gen::generate(&mut data, &units, &users, &links, scale.sizes().projects_per_unit, 0x9A07);

@@ -23,7 +23,7 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>> {
-    let tree: Vec<ClusterTree> = state.store.profile_tree().await?;
+    let tree: Vec<ClusterTree> = std::sync::Arc::unwrap_or_clone(state.store.profile_tree().await?);
     let clusters = tree
         .into_iter()
         .map(|c| {

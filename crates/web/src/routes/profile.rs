@@ -80,7 +80,7 @@ fn links_html(nodes: &[LinkNode], editable: bool, out: &mut String) {
 }
 
 pub async fn tree(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Html<String>> {
-    let tree = state.store.profile_tree().await?;
+    let tree = std::sync::Arc::unwrap_or_clone(state.store.profile_tree().await?);
     let clusters = tree
         .into_iter()
         .map(|c| ClusterView {
@@ -139,7 +139,7 @@ fn input_of(form: &FormData) -> LinkInput {
 
 async fn render_link_form(state: &AppState, user: &CurrentUser, chain: &chain::Model, action: String, form: FormData, retire_id: Option<i64>, error: Option<String>) -> Result<Response> {
     let parents = if retire_id.is_none() {
-        state.store.profile_tree().await?.into_iter().flat_map(|c| c.chains).filter(|h| h.chain.id == chain.id).flat_map(|h| LinkNode::flatten(&h.links)).collect()
+        state.store.profile_tree().await?.iter().flat_map(|c| &c.chains).filter(|h| h.chain.id == chain.id).flat_map(|h| LinkNode::flatten(&h.links)).collect()
     } else {
         Vec::new()
     };
