@@ -1,6 +1,6 @@
 //! The index itself: its fields, where it lives, how it is rebuilt and kept up with the outbox.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -228,6 +228,11 @@ pub struct Search {
     /// Every search numbered at or below this arrived before a catch-up that has finished read the
     /// outbox, so the index already holds what it must find.
     covered: AtomicU64,
+    /// When the latest catch-up that applied the whole outbox first read it: every write answered
+    /// before then is in the index.
+    covered_since: Mutex<Option<Instant>>,
+    /// When each account was last answered a write, until a catch-up covers it.
+    writes: Mutex<HashMap<i64, Instant>>,
 }
 
 /// The user dictionary: chain, link and cluster names, link keywords, unit (park, county) names
@@ -275,6 +280,8 @@ impl Search {
             feeding: tokio::sync::Mutex::new(()),
             asked: AtomicU64::new(0),
             covered: AtomicU64::new(0),
+            covered_since: Mutex::new(None),
+            writes: Mutex::new(HashMap::new()),
         });
         if let Some(dir) = &search.dir
             && let Some(current) = current_generation(dir)
@@ -475,8 +482,10 @@ impl Search {
     /// [`Search::catch_up`] with the feeding lock held.
     async fn catch_up_locked(&self, budget: u64) -> Result<u64> {
         let Some(engine) = self.engine() else { return Ok(0) };
-        // Searches that arrived before the outbox is first read below are served by this catch-up.
+        // Searches that arrived before the outbox is first read below are served by this catch-up,
+        // and so is every write that had been answered by then.
         let arrived = self.asked.load(Ordering::SeqCst);
+        let began = Instant::now();
         let mut applied = 0u64;
         loop {
             let cursor = engine.cursor.load(Ordering::SeqCst);
@@ -499,10 +508,10 @@ impl Search {
                     let c = batch.cursor;
                     tokio::task::spawn_blocking(move || e.commit(c)).await.map_err(|e| Error::Invalid(e.to_string()))??;
                 }
-                self.covered.fetch_max(arrived, Ordering::SeqCst);
+                self.covered_up_to(arrived, began);
                 return Ok(applied);
             }
-            let mut by_kind: std::collections::HashMap<Kind, Vec<i64>> = std::collections::HashMap::new();
+            let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
             for (k, id) in &batch.changes {
                 by_kind.entry(*k).or_default().push(*id);
             }
@@ -544,7 +553,7 @@ impl Search {
             remember(&engine);
             applied += count;
             if !batch.more {
-                self.covered.fetch_max(arrived, Ordering::SeqCst);
+                self.covered_up_to(arrived, began);
                 return Ok(applied);
             }
             if applied >= budget {
@@ -577,6 +586,49 @@ impl Search {
                 Ok(true)
             }
         }
+    }
+
+    /// Records that a catch-up which first read the outbox at `began` has applied all of it.
+    fn covered_up_to(&self, arrived: u64, began: Instant) {
+        self.covered.fetch_max(arrived, Ordering::SeqCst);
+        let mut since = self.covered_since.lock().unwrap_or_else(|e| e.into_inner());
+        if since.is_none_or(|s| s < began) {
+            *since = Some(began);
+        }
+        drop(since);
+        self.writes.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, at| *at >= began);
+    }
+
+    /// Notes that `user` has just been answered a request that may have written: until the index
+    /// has caught up past this moment, that account's searches wait for it (see
+    /// [`Search::fresh_for`]). The web layer calls it after every answered write.
+    pub fn note_write(&self, user: i64) {
+        self.writes.lock().unwrap_or_else(|e| e.into_inner()).insert(user, Instant::now());
+    }
+
+    /// Whether the index may answer `asker` now; false when there is no index or it is too far
+    /// behind to be trusted.
+    ///
+    /// An account sees its own writes at once: when it wrote after the last catch-up began
+    /// reading the outbox, this waits as [`Search::fresh`] does. Other accounts' changes reach the
+    /// index through the feed, within about a second, without this search waiting for them: under
+    /// a steady stream of writes there is nearly always one waiting, and every search would wait
+    /// for an index commit. What a search shows is checked against the database by the caller, so
+    /// an index a moment behind never shows more than the asker may see. `None` waits for every
+    /// change committed before the call.
+    pub async fn fresh_for(&self, asker: Option<i64>) -> Result<bool> {
+        let wrote = match asker {
+            None => true,
+            Some(user) => {
+                let at = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
+                let since = *self.covered_since.lock().unwrap_or_else(|e| e.into_inner());
+                at.is_some_and(|at| since.is_none_or(|since| since <= at))
+            }
+        };
+        if wrote {
+            return self.fresh().await;
+        }
+        Ok(matches!(self.lag(TRUSTED_LAG + 1).await?, Some(lag) if lag <= TRUSTED_LAG))
     }
 
     /// Changes waiting for the index, counted up to `cap`; `None` when there is no index.

@@ -42,6 +42,9 @@ pub struct Request {
     pub led_chains: Vec<i64>,
     /// Companies found another way (a contact's phone the viewer may see).
     pub also_enterprises: Vec<i64>,
+    /// The account searching: the search waits for the index only to hold that account's own
+    /// writes (see [`Search::fresh_for`]). `None` waits for every change committed before it.
+    pub asker: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,7 +208,7 @@ impl Search {
     pub async fn search(&self, r: &Request) -> Result<Outcome> {
         let started = Instant::now();
         let empty = |from_index| Outcome { hits: HashMap::new(), counts: HashMap::new(), facets: Facets::default(), from_index, micros: started.elapsed().as_micros() };
-        if !self.fresh().await? {
+        if !self.fresh_for(r.asker).await? {
             return Ok(empty(false));
         }
         let fresh_at = started.elapsed();

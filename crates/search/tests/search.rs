@@ -64,7 +64,7 @@ async fn world() -> World {
 }
 
 fn ask(q: &str, visibility: Visibility) -> Request {
-    Request { q: q.into(), kind: None, filters: Filters::default(), limit: 50, visibility, led_chains: vec![], also_enterprises: vec![] }
+    Request { q: q.into(), kind: None, filters: Filters::default(), limit: 50, visibility, led_chains: vec![], also_enterprises: vec![], asker: None }
 }
 
 async fn built(store: &Store) -> std::sync::Arc<Search> {
@@ -308,4 +308,33 @@ async fn searches_that_arrive_together_share_a_catch_up_and_each_finds_its_own_w
     }
     assert_eq!(s.lag(100).await.unwrap(), Some(0));
     assert_eq!(s.search(&ask("联动科技", Visibility::All)).await.unwrap().count(Kind::Enterprise), 24);
+}
+
+#[tokio::test]
+async fn a_search_waits_for_its_askers_own_writes_and_not_for_anyone_elses() {
+    let w = world().await;
+    let store = &w.db.store;
+    let s = built(store).await;
+    let (a, b) = (w.a.user_id.unwrap(), w.b.user_id.unwrap());
+    let by = |who: i64, q: &str| Request { asker: Some(who), ..ask(q, Visibility::All) };
+    let found = |out: &search::Outcome, id: i64| out.hits(Kind::Enterprise).iter().any(|h| h.id == id);
+    // No feed runs here: the index moves only when a search catches it up.
+    let ours = store.create_enterprise(&w.a, &company("汉中甲乙联动科技有限公司", "3484", "610702", "数控加工", 1_000, vec![]), false).await.unwrap().id;
+    s.note_write(a);
+    let theirs_view = s.search(&by(b, "联动科技")).await.unwrap();
+    assert!(theirs_view.from_index);
+    assert!(!found(&theirs_view, ours), "B wrote nothing, so B's search did not wait for A's company");
+    assert!(s.lag(100).await.unwrap().unwrap() > 0, "and the index was left behind");
+    let own_view = s.search(&by(a, "联动科技")).await.unwrap();
+    assert!(found(&own_view, ours), "A finds what A just saved");
+    assert_eq!(s.lag(100).await.unwrap(), Some(0));
+    // Now B saves one: B waits for it, A (covered since) does not.
+    let second = store.create_enterprise(&w.b, &company("城固丙丁联动科技有限公司", "3484", "610722", "数控加工", 1_000, vec![]), false).await.unwrap().id;
+    s.note_write(b);
+    assert!(!found(&s.search(&by(a, "联动科技")).await.unwrap(), second));
+    let b_view = s.search(&by(b, "联动科技")).await.unwrap();
+    assert!(found(&b_view, second) && found(&b_view, ours));
+    // A search that names no asker waits for everything committed before it.
+    let third = store.create_enterprise(&w.a, &company("勉县戊己联动科技有限公司", "3484", "610725", "数控加工", 1_000, vec![]), false).await.unwrap().id;
+    assert!(found(&s.search(&ask("联动科技", Visibility::All)).await.unwrap(), third));
 }

@@ -246,6 +246,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(user);
     }
     let mut response = next.run(req).await;
+    // The writer's own next search waits until the index holds what this request wrote.
+    if unsafe_method && let Some(user_id) = who.as_ref().and_then(|w| w.user_id) {
+        state.search.note_write(user_id);
+    }
     if let Some(denial) = response.extensions().get::<Denial>().cloned() {
         let who = who.unwrap_or(Who { user_id: None, username: String::new(), unit_id: None, ip });
         let event = audit::Event::new(&denial.action, &denial.entity, &denial.entity_id)

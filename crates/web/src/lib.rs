@@ -91,7 +91,7 @@ impl Application {
         // Webhooks to other systems: dispatched from the audit log and sent the same way.
         let webhooks = tokio::spawn(webhooks::run(self.state.clone()));
         // The search index follows the database's outbox (and is rebuilt when missing).
-        let feed = tokio::spawn(self.state.search.clone().run_feed(Duration::from_secs(2)));
+        let feed = tokio::spawn(self.state.search.clone().run_feed(Duration::from_secs(1)));
         // The city's cockpit, computed again before it expires while leaders look at it.
         let cockpit = tokio::spawn(routes::cockpit::keep_city_warm(self.state.clone()));
         let grace = self.grace;

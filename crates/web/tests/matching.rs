@@ -103,6 +103,7 @@ async fn the_search_page_counts_only_what_the_viewer_may_see_and_narrows_by_face
     let suzhou = company(&app, "苏州汉江精密机械有限公司", "3484", "320506", "精密零部件", 5_000, vec![Tag::Listed]).await;
     let chenggu = app.store.unit_by_code("610722").await.unwrap().unwrap().id;
     let t = app.store.create_target(&Who::system("test"), &store::targets::NewTarget { enterprise_id: suzhou, owner_unit_id: chenggu, owner_user_id: None, priority: domain::target::Priority::A, source: String::new(), note: String::new(), link_ids: vec![] }).await.unwrap();
+    app.index_caught_up().await;
     app.sign_in("officer-610703").await;
     let html = app.get_html("/search?q=汉江").await;
     assert!(html.contains("汉江重工机床") && html.contains("苏州汉江精密机械"), "two characters find both");

@@ -282,6 +282,8 @@ async fn script_typed_into_any_free_text_field_is_shown_as_text_everywhere() {
         format!("/dispatch/units/{nanzheng}"),
         "/notifications".into(),
     ];
+    // The stored payloads reach the search index as the feed would bring them.
+    app.index_caught_up().await;
     let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let leader = spawn_client(&app);
     leader.sign_in("leader").await;

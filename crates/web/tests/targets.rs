@@ -120,6 +120,7 @@ async fn another_units_target_is_invisible_by_id_list_search_export_and_attachme
     // By list, search and export.
     let list = app.get_html("/targets").await;
     assert!(!list.contains("苏州华瑞航空科技"), "not in the list");
+    app.index_caught_up().await;
     let search = app.get_html("/search?q=华瑞").await;
     assert!(search.contains("苏州华瑞航空科技"), "the company itself is in the shared library");
     assert!(!search.contains(&format!("/targets/{t}")), "but not their target");
@@ -274,4 +275,20 @@ async fn lists_follow_a_companys_region_and_tags_when_they_change() {
     let renamed = EnterpriseInput { name: "广东凯越储能股份有限公司".into(), former_names: "东莞凯越新能源有限公司".into(), industry_code: "3741".into(), region_code: "441900".into(), ..Default::default() };
     app.store.update_enterprise(&Who::system("test"), e, current.version, &renamed, false).await.unwrap();
     assert!(app.get_html("/targets?q=东莞凯越").await.contains("广东凯越储能股份有限公司"), "by a former name");
+}
+
+#[tokio::test]
+async fn an_officer_finds_the_company_they_just_saved_at_once() {
+    // The feed applies the outbox each second; a search by the person who just wrote does not wait
+    // for it (decision 0004). Three rounds make passing by the feed's luck unlikely.
+    let app = spawn_app().await;
+    app.sign_in("officer-610703").await;
+    for n in ["甲", "乙", "丙"] {
+        let name = format!("汉中{n}号即存即搜科技有限公司");
+        let token = csrf_in(&app.get_html("/enterprises/new").await);
+        let saved = app.client.post(app.url("/enterprises/new")).form(&[("csrf_token", token.as_str()), ("name", name.as_str()), ("industry_code", "3841"), ("region_code", "610703")]).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{name} saved");
+        let found = app.get_html(&format!("/search?q={n}号即存即搜")).await;
+        assert!(found.contains(&name), "{name} is found right after it was saved");
+    }
 }

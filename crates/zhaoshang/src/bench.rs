@@ -213,7 +213,7 @@ pub async fn search(scale: Scale, data: &Path, rounds: usize, summary: &mut Summ
     for round in 0..rounds.max(1) {
         for q in &queries {
             let visibility = if round % 2 == 0 { Visibility::All } else { Visibility::Unit(chenggu) };
-            let request = Request { q: q.clone(), kind: None, filters: Filters::default(), limit: 10, visibility, led_chains: vec![], also_enterprises: vec![] };
+            let request = Request { q: q.clone(), kind: None, filters: Filters::default(), limit: 10, visibility, led_chains: vec![], also_enterprises: vec![], asker: None };
             let t = Instant::now();
             let out = index.search(&request).await?;
             index_times.push(t.elapsed());

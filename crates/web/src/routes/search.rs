@@ -140,7 +140,7 @@ pub async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): 
     if query.trim().is_empty() && !filtered {
         return Ok(Html(page.render()?));
     }
-    let request = Request { q: query.clone(), kind: tab, filters: filters.clone(), limit: if tab.is_some() { PER_TAB } else { PER_KIND }, visibility, led_chains: led, also_enterprises: by_phone };
+    let request = Request { q: query.clone(), kind: tab, filters: filters.clone(), limit: if tab.is_some() { PER_TAB } else { PER_KIND }, visibility, led_chains: led, also_enterprises: by_phone, asker: Some(user.user.id) };
     let outcome = state.search.search(&request).await?;
     if !outcome.from_index {
         // No index yet (or far behind): the database answers names, codes, phones and targets.

@@ -24,12 +24,23 @@ pub struct TestApp {
     pub browser: Browser,
     pub store: Store,
     pub db: TestDb,
+    /// The application's search index.
+    pub search: std::sync::Arc<search::Search>,
 }
 
 /// One person's browser: an HTTP client with its own cookies.
 pub struct Browser {
     pub address: String,
     pub client: Client,
+}
+
+impl TestApp {
+    /// Applies every change waiting for the search index now, as the server's feed does within
+    /// about a second: what a test wrote straight into the store (not as the person who then
+    /// searches) is searchable afterwards (decision 0004).
+    pub async fn index_caught_up(&self) {
+        self.search.catch_up(u64::MAX).await.expect("search index catch-up");
+    }
 }
 
 impl std::ops::Deref for TestApp {
@@ -70,8 +81,9 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let app = Application::build(config, store.clone()).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let search = app.state().search.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { browser: Browser { address, client: client() }, store, db }
+    TestApp { browser: Browser { address, client: client() }, store, db, search }
 }
 
 pub fn client() -> Client {
