@@ -399,15 +399,19 @@ impl Store {
         let rows: Vec<EnterpriseCols> = q.order_by_asc(C::Id).into_tuple().all(&self.db).await?;
         let Some(lo) = rows.first().map(|r| r.0) else { return Ok(Vec::new()) };
         let hi = rows.last().map(|r| r.0).unwrap_or(lo);
-        let natives: Vec<i64> = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::EnterpriseId)
-            .filter(contact::Column::EnterpriseId.between(lo, hi))
-            .filter(contact::Column::IsNative.eq(true))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let targeted: Vec<i64> = target::Entity::find().select_only().column(target::Column::EnterpriseId).filter(target::Column::EnterpriseId.between(lo, hi)).into_tuple().all(&self.db).await?;
+        // A range is read as a range; a few ids from the feed are scattered over the whole
+        // library, and their lowest to highest would span most of it (about a second under load).
+        let natives = contact::Entity::find().select_only().column(contact::Column::EnterpriseId).filter(contact::Column::IsNative.eq(true));
+        let targeted = target::Entity::find().select_only().column(target::Column::EnterpriseId);
+        let (natives, targeted) = match range {
+            Some(_) => (natives.filter(contact::Column::EnterpriseId.between(lo, hi)), targeted.filter(target::Column::EnterpriseId.between(lo, hi))),
+            None => {
+                let found: Vec<i64> = rows.iter().map(|r| r.0).collect();
+                (natives.filter(contact::Column::EnterpriseId.is_in(found.clone())), targeted.filter(target::Column::EnterpriseId.is_in(found)))
+            }
+        };
+        let natives: Vec<i64> = natives.into_tuple().all(&self.db).await?;
+        let targeted: Vec<i64> = targeted.into_tuple().all(&self.db).await?;
         let mut native_count: HashMap<i64, u32> = HashMap::new();
         for e in natives {
             *native_count.entry(e).or_default() += 1;
