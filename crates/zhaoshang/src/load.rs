@@ -144,7 +144,9 @@ fn pick_kind(rng: &mut Xorshift) -> Kind {
     Kind::Home
 }
 
-async fn one(base: &str, actors: &Actors, kind: Kind, rng: &mut Xorshift, serial: u64) -> Result<(), String> {
+/// `serial` is (this run, the request's number in it): a follow-up's idempotency key must differ
+/// from every earlier run's, or a repeated run would only replay the first one's writes.
+async fn one(base: &str, actors: &Actors, kind: Kind, rng: &mut Xorshift, serial: (u64, u64)) -> Result<(), String> {
     let o = rng.pick(&actors.officers);
     let request = match kind {
         Kind::Home => o.page.get(format!("{base}/")),
@@ -166,7 +168,7 @@ async fn one(base: &str, actors: &Actors, kind: Kind, rng: &mut Xorshift, serial
             .page
             .post(format!("{base}/api/v1/followups"))
             .bearer_auth(&o.token)
-            .json(&serde_json::json!({ "enterprise_id": rng.pick(&o.enterprises), "kind": "call", "summary": "压力测试：电话了解企业近况", "client_key": format!("load-{serial:016x}-{:08x}", rng.next() as u32) })),
+            .json(&serde_json::json!({ "enterprise_id": rng.pick(&o.enterprises), "kind": "call", "summary": "压力测试：电话了解企业近况", "client_key": format!("load-{:x}-{:x}-{:08x}", serial.0, serial.1, rng.next() as u32) })),
     };
     let response = request.send().await.map_err(|e| format!("transport: {e}"))?;
     let status = response.status();
@@ -225,6 +227,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let errors: Arc<Mutex<Vec<(Kind, String)>>> = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
     let mut workers = Vec::new();
     for w in 0..o.connections {
         let (actors, times, errors, stop, base, floor) = (actors.clone(), times.clone(), errors.clone(), stop.clone(), base.clone(), o.floor);
@@ -237,7 +240,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
                 let kind = if floor { Kind::Me } else { pick_kind(&mut rng) };
                 let t0 = Instant::now();
                 serial += 1;
-                match one(&base, &actors, kind, &mut rng, serial).await {
+                match one(&base, &actors, kind, &mut rng, (run, serial)).await {
                     Ok(()) => mine.push((kind, t0.elapsed())),
                     Err(e) => failed.push((kind, e)),
                 }
