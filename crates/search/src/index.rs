@@ -223,13 +223,8 @@ pub struct Search {
     built: AtomicU64,
     to_build: AtomicU64,
     feeding: tokio::sync::Mutex<()>,
-    /// Searches that found changes waiting, numbered in order of arrival.
-    asked: AtomicU64,
-    /// Every search numbered at or below this arrived before a catch-up that has finished read the
-    /// outbox, so the index already holds what it must find.
-    covered: AtomicU64,
-    /// When the latest catch-up that applied the whole outbox first read it: every write answered
-    /// before then is in the index.
+    /// When the latest catch-up that applied the whole outbox first read it: every change
+    /// committed before then is in the index (see [`Search::covers`]).
     covered_since: Mutex<Option<Instant>>,
     /// When each account was last answered a write, until a catch-up covers it.
     writes: Mutex<HashMap<i64, Instant>>,
@@ -278,8 +273,6 @@ impl Search {
             built: AtomicU64::new(0),
             to_build: AtomicU64::new(0),
             feeding: tokio::sync::Mutex::new(()),
-            asked: AtomicU64::new(0),
-            covered: AtomicU64::new(0),
             covered_since: Mutex::new(None),
             writes: Mutex::new(HashMap::new()),
         });
@@ -484,7 +477,6 @@ impl Search {
         let Some(engine) = self.engine() else { return Ok(0) };
         // Searches that arrived before the outbox is first read below are served by this catch-up,
         // and so is every write that had been answered by then.
-        let arrived = self.asked.load(Ordering::SeqCst);
         let began = Instant::now();
         let mut applied = 0u64;
         loop {
@@ -508,7 +500,7 @@ impl Search {
                     let c = batch.cursor;
                     tokio::task::spawn_blocking(move || e.commit(c)).await.map_err(|e| Error::Invalid(e.to_string()))??;
                 }
-                self.covered_up_to(arrived, began);
+                self.covered_up_to(began);
                 return Ok(applied);
             }
             let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
@@ -553,7 +545,7 @@ impl Search {
             remember(&engine);
             applied += count;
             if !batch.more {
-                self.covered_up_to(arrived, began);
+                self.covered_up_to(began);
                 return Ok(applied);
             }
             if applied >= budget {
@@ -575,11 +567,10 @@ impl Search {
             Some(lag) if lag > TRUSTED_LAG => Ok(false),
             Some(0) => Ok(true),
             Some(_) => {
-                let ticket = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
                 let started = Instant::now();
                 let _feeding = self.feeding.lock().await;
                 let waited = started.elapsed();
-                if self.covered.load(Ordering::SeqCst) < ticket {
+                if !self.covers(started) {
                     let applied = self.catch_up_locked(TRUSTED_LAG).await?;
                     tracing::debug!(applied, waited_ms = waited.as_secs_f64() * 1000.0, ms = started.elapsed().as_secs_f64() * 1000.0, "search caught up before answering");
                 }
@@ -589,14 +580,19 @@ impl Search {
     }
 
     /// Records that a catch-up which first read the outbox at `began` has applied all of it.
-    fn covered_up_to(&self, arrived: u64, began: Instant) {
-        self.covered.fetch_max(arrived, Ordering::SeqCst);
+    fn covered_up_to(&self, began: Instant) {
         let mut since = self.covered_since.lock().unwrap_or_else(|e| e.into_inner());
         if since.is_none_or(|s| s < began) {
             *since = Some(began);
         }
         drop(since);
         self.writes.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, at| *at >= began);
+    }
+
+    /// Whether a complete catch-up began reading the outbox after `moment`, so that the index holds
+    /// every change committed before it.
+    fn covers(&self, moment: Instant) -> bool {
+        self.covered_since.lock().unwrap_or_else(|e| e.into_inner()).is_some_and(|since| since > moment)
     }
 
     /// Notes that `user` has just been answered a request that may have written: until the index
@@ -621,8 +617,7 @@ impl Search {
             None => true,
             Some(user) => {
                 let at = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
-                let since = *self.covered_since.lock().unwrap_or_else(|e| e.into_inner());
-                at.is_some_and(|at| since.is_none_or(|since| since <= at))
+                at.is_some_and(|at| !self.covers(at))
             }
         };
         if wrote {

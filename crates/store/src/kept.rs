@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 /// How long an instance keeps what it read. Writes through the instance forget it at once; another
 /// instance serving the same database shows the change within this time.
-pub(crate) const KEPT_SECONDS: u64 = 5;
+const KEPT_SECONDS: u64 = 5;
 
 #[derive(Debug)]
 struct Slot<T> {

@@ -397,14 +397,15 @@ impl Store {
             None => q.filter(C::Id.is_in(ids.to_vec())),
         };
         let rows: Vec<EnterpriseCols> = q.order_by_asc(C::Id).into_tuple().all(&self.db).await?;
-        let Some(lo) = rows.first().map(|r| r.0) else { return Ok(Vec::new()) };
-        let hi = rows.last().map(|r| r.0).unwrap_or(lo);
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
         // A range is read as a range; a few ids from the feed are scattered over the whole
         // library, and their lowest to highest would span most of it (about a second under load).
         let natives = contact::Entity::find().select_only().column(contact::Column::EnterpriseId).filter(contact::Column::IsNative.eq(true));
         let targeted = target::Entity::find().select_only().column(target::Column::EnterpriseId);
         let (natives, targeted) = match range {
-            Some(_) => (natives.filter(contact::Column::EnterpriseId.between(lo, hi)), targeted.filter(target::Column::EnterpriseId.between(lo, hi))),
+            Some((a, b)) => (natives.filter(contact::Column::EnterpriseId.between(a, b)), targeted.filter(target::Column::EnterpriseId.between(a, b))),
             None => {
                 let found: Vec<i64> = rows.iter().map(|r| r.0).collect();
                 (natives.filter(contact::Column::EnterpriseId.is_in(found.clone())), targeted.filter(target::Column::EnterpriseId.is_in(found)))

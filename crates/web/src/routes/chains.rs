@@ -7,7 +7,7 @@ use axum::response::{Html, Response};
 
 use domain::profile::{position_label, strength_label};
 use store::chains::{ChainMap, LinkFacts};
-use store::profile::{ClusterTree, LinkNode};
+use store::profile::LinkNode;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
@@ -23,19 +23,19 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>> {
-    let tree: Vec<ClusterTree> = std::sync::Arc::unwrap_or_clone(state.store.profile_tree().await?);
+    let tree = state.store.profile_tree().await?;
     let clusters = tree
-        .into_iter()
+        .iter()
         .map(|c| {
             let chains = c
                 .chains
-                .into_iter()
+                .iter()
                 .map(|h| {
                     let n = LinkNode::strength_counts(&h.links);
-                    (h.chain.id, h.chain.name, h.lead_unit_name, n)
+                    (h.chain.id, h.chain.name.clone(), h.lead_unit_name.clone(), n)
                 })
                 .collect();
-            (c.cluster.name, chains)
+            (c.cluster.name.clone(), chains)
         })
         .collect();
     let page = ListPage { page: Page::new(&state, &user, "产业链", "chains"), clusters };

@@ -80,20 +80,20 @@ fn links_html(nodes: &[LinkNode], editable: bool, out: &mut String) {
 }
 
 pub async fn tree(State(state): State<AppState>, user: CurrentUser, Query(q): Query) -> Result<Html<String>> {
-    let tree = std::sync::Arc::unwrap_or_clone(state.store.profile_tree().await?);
+    let tree = state.store.profile_tree().await?;
     let clusters = tree
-        .into_iter()
+        .iter()
         .map(|c| ClusterView {
-            name: c.cluster.name,
+            name: c.cluster.name.clone(),
             chains: c
                 .chains
-                .into_iter()
+                .iter()
                 .map(|h| {
                     let editable = may_edit_chain(&user, &h.chain);
                     let mut html = String::new();
                     links_html(&h.links, editable, &mut html);
                     let counts = LinkNode::strength_counts(&h.links);
-                    ChainView { lead: h.lead_unit_name, editable, links_html: html, counts, chain: h.chain }
+                    ChainView { lead: h.lead_unit_name.clone(), editable, links_html: html, counts, chain: h.chain.clone() }
                 })
                 .collect(),
         })
