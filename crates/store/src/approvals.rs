@@ -14,6 +14,7 @@ use domain::project::{Escalation, RequestCategory, RequestStatus, Stage, State};
 
 use crate::audit::{self, Event};
 use crate::entities::{approval_item, enterprise, project, project_filing, request, unit};
+use crate::units::active_unit;
 use crate::{Result, Store, StoreError, Who, settings};
 
 /// Setting: names of items every new checklist gets besides the standard ones, one per line.
@@ -235,7 +236,7 @@ impl Store {
             return Err(StoreError::Conflict(format!("「{}」在您打开之后已被他人更新（现在是第 {} 版），请刷新后再改", before.name, before.version)));
         }
         if let Some(u) = input.owner_unit_id {
-            unit::Entity::find_by_id(u).one(&txn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选责任单位不存在或已停用".into()))?;
+            active_unit(&txn, u, "责任单位").await?;
         }
         let mut row = before.clone().into_active_model();
         row.status = Set(input.status.code().into());
@@ -277,7 +278,7 @@ impl Store {
             }
         }
         let owner = owner_unit_id.or(item.owner_unit_id).ok_or_else(|| StoreError::Invalid("请选择负责协调的单位（或先为这项手续指定责任单位）".into()))?;
-        unit::Entity::find_by_id(owner).one(&txn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选责任单位不存在或已停用".into()))?;
+        active_unit(&txn, owner, "责任单位").await?;
         let p = project::Entity::find_by_id(item.project_id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个项目".into()))?;
         let kind = ApprovalKind::parse(&item.kind).unwrap_or(ApprovalKind::Other);
         let now = Utc::now();

@@ -14,8 +14,9 @@ use domain::event::{self as rules, Contribution, Effect, EventFacts, EventKind, 
 use domain::project::{Duplicate, Stage, State, Verification};
 
 use crate::audit::{self, Event};
-use crate::entities::{contact, credit_share, enterprise, event, event_participant, event_project, follow_up, project, unit, user};
+use crate::entities::{contact, credit_share, enterprise, event, event_participant, event_project, follow_up, project, user};
 use crate::projects::ProjectInput;
+use crate::units::active_unit;
 use crate::{Result, Store, StoreError, Who};
 
 /// Most events a list shows (a city holds a few dozen a year).
@@ -404,7 +405,7 @@ impl Store {
             return Err(StoreError::Invalid(errors.join("；")));
         }
         let txn = self.begin_write().await?;
-        unit::Entity::find_by_id(input.organizer_unit_id).one(&txn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选主办单位不存在或已停用".into()))?;
+        active_unit(&txn, input.organizer_unit_id, "主办单位").await?;
         let now = Utc::now();
         let row = event::ActiveModel {
             kind: Set(input.kind.code().into()),
@@ -441,7 +442,7 @@ impl Store {
             return Err(StoreError::Conflict(format!("这个活动在您打开之后已被他人修改（现在是第 {} 版），您的修改没有保存，请刷新后再改", before.version)));
         }
         if input.organizer_unit_id != before.organizer_unit_id {
-            unit::Entity::find_by_id(input.organizer_unit_id).one(&txn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选主办单位不存在或已停用".into()))?;
+            active_unit(&txn, input.organizer_unit_id, "主办单位").await?;
         }
         let mut row = before.clone().into_active_model();
         row.kind = Set(input.kind.code().into());

@@ -489,7 +489,7 @@ async fn check_refs(conn: &impl ConnectionTrait, input: &ProjectInput) -> Result
         }
     }
     for (id, what) in [(input.source_unit_id, "来源单位"), (input.landing_unit_id, "落地单位")] {
-        unit::Entity::find_by_id(id).one(conn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid(format!("所选{what}不存在或已停用")))?;
+        crate::units::active_unit(conn, id, what).await?;
     }
     if let Some(owner) = input.owner_user_id {
         match user::Entity::find_by_id(owner).one(conn).await? {
@@ -1643,7 +1643,7 @@ async fn recount_funds(conn: &impl ConnectionTrait, project_id: i64) -> Result<(
 
 async fn write_shares(conn: &impl ConnectionTrait, project_id: i64, shares: &[(i64, i32)]) -> Result<()> {
     for (u, _) in shares {
-        unit::Entity::find_by_id(*u).one(conn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("分成单位不存在或已停用".into()))?;
+        crate::units::active_unit(conn, *u, "分成单位").await?;
     }
     credit_share::Entity::delete_many().filter(credit_share::Column::ProjectId.eq(project_id)).exec(conn).await?;
     if !shares.is_empty() {

@@ -12,7 +12,8 @@ use domain::access::Visibility;
 use domain::project::{Escalation, RequestCategory, RequestStatus, Review, TeamRole};
 
 use crate::audit::{self, Event};
-use crate::entities::{enterprise, policy_item, project, request, service_member, unit, user};
+use crate::entities::{enterprise, policy_item, project, request, service_member, user};
+use crate::units::active_unit;
 use crate::{Result, Store, StoreError, Who};
 
 /// A service team member as a page shows them.
@@ -222,7 +223,7 @@ impl Store {
                 return Err(StoreError::Invalid("诉求的企业与项目的投资方不一致".into()));
             }
         }
-        unit::Entity::find_by_id(new.owner_unit_id).one(&txn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选责任单位不存在或已停用".into()))?;
+        active_unit(&txn, new.owner_unit_id, "责任单位").await?;
         let now = Utc::now();
         let row = request::ActiveModel {
             project_id: Set(new.project_id),

@@ -17,6 +17,7 @@ use domain::target::{Engagement, Priority};
 
 use crate::audit::{self, Event};
 use crate::entities::{chain, enterprise, link, target, target_link, unit, user};
+use crate::units::active_unit;
 use crate::{Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -281,6 +282,7 @@ impl Store {
         if let Some(existing) = target::Entity::find().filter(target::Column::EnterpriseId.eq(new.enterprise_id)).filter(target::Column::OwnerUnitId.eq(new.owner_unit_id)).one(&txn).await? {
             return Err(StoreError::Duplicate { message: format!("「{}」已经是本单位的目标企业", ent.name), id: existing.id });
         }
+        active_unit(&txn, new.owner_unit_id, "责任单位").await?;
         check_links(&txn, &new.link_ids).await?;
         check_owner(&txn, new.owner_user_id, new.owner_unit_id).await?;
         let now = Utc::now();

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Event};
 use crate::entities::{task_item, task_list, unit};
+use crate::units::active_unit;
 use crate::{Result, Store, StoreError, Who};
 
 const OPEN: &str = "open";
@@ -136,10 +137,6 @@ fn stale(version: i32) -> StoreError {
     StoreError::Conflict(format!("这项任务在您打开之后已被他人更新（现在是第 {version} 版），请刷新后再改"))
 }
 
-async fn active_unit(conn: &impl sea_orm::ConnectionTrait, id: i64) -> Result<unit::Model> {
-    unit::Entity::find_by_id(id).one(conn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid("所选责任单位不存在或已停用".into()))
-}
-
 impl Store {
     pub async fn create_task_list(&self, who: &Who, year: i32, name: &str, note: &str) -> Result<task_list::Model> {
         check_year(year)?;
@@ -260,7 +257,7 @@ impl Store {
         let input = check_item(input)?;
         let txn = self.begin_write().await?;
         let list = task_list::Entity::find_by_id(list_id).one(&txn).await?.ok_or_else(|| StoreError::NotFound("没有这个任务清单".into()))?;
-        let u = active_unit(&txn, input.unit_id).await?;
+        let u = active_unit(&txn, input.unit_id, "责任单位").await?;
         let row = task_item::ActiveModel {
             list_id: Set(list.id),
             unit_id: Set(u.id),
@@ -291,7 +288,7 @@ impl Store {
         let u = if input.unit_id == before.unit_id {
             unit::Entity::find_by_id(input.unit_id).one(&txn).await?.ok_or_else(|| StoreError::Invalid("所选责任单位不存在".into()))?
         } else {
-            active_unit(&txn, input.unit_id).await?
+            active_unit(&txn, input.unit_id, "责任单位").await?
         };
         let mut row = before.clone().into_active_model();
         row.unit_id = Set(u.id);

@@ -163,6 +163,13 @@ async fn check_parent(conn: &impl sea_orm::ConnectionTrait, parent_id: Option<i6
     Ok(())
 }
 
+/// A unit a record is being given to: it must exist and be active. Read inside the writing
+/// transaction, so that a unit made inactive a moment ago is refused and an id that names no unit
+/// gets a message instead of the database's foreign-key error.
+pub(crate) async fn active_unit(conn: &impl sea_orm::ConnectionTrait, id: i64, what: &str) -> Result<unit::Model> {
+    unit::Entity::find_by_id(id).one(conn).await?.filter(|u| u.active).ok_or_else(|| StoreError::Invalid(format!("所选{what}不存在或已停用")))
+}
+
 pub(crate) fn invalid_if(errors: Vec<(&'static str, String)>) -> Result<()> {
     if errors.is_empty() {
         Ok(())

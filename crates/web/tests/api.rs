@@ -675,6 +675,67 @@ async fn every_operation_answers_as_documented() {
     assert_eq!(raw.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// An id in a body that names nothing (or nothing the caller may use) is a clear Chinese refusal, never
+/// the database's foreign-key error, and writes nothing: found by schemathesis, which posted a target
+/// for a unit id that does not exist and got a 500 from the bureau's token.
+#[tokio::test]
+async fn ids_that_name_nothing_are_refused_in_chinese_and_write_nothing() {
+    let app = spawn_app().await;
+    let bureau = script(&app, "bureau").await;
+    let investor = company(&app.store, "汉中外键测试有限公司", "").await;
+    let nanzheng = unit_id(&app.store, "610703").await;
+    let pid = lead(&app.store, investor, "610703", "外键测试项目").await;
+    let nothing = 999_999;
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let category = domain::project::RequestCategory::ALL[0].code();
+    let kind = domain::event::EventKind::ALL[0].code();
+    let project = json!({ "name": "外键项目", "enterprise_id": investor, "landing_unit_id": nanzheng, "source_unit_id": nanzheng, "total_wan": "5亿", "kind": "new", "source_channel": "native", "industry_code": "3411" });
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("/api/v1/targets", json!({ "enterprise_id": nothing, "priority": "A" }), "enterprise_id"),
+        ("/api/v1/targets", json!({ "enterprise_id": investor, "unit_id": nothing, "priority": "A" }), "unit_id"),
+        ("/api/v1/targets", json!({ "enterprise_id": investor, "unit_id": nanzheng, "owner_user_id": nothing, "priority": "A" }), "owner_user_id"),
+        ("/api/v1/targets", json!({ "enterprise_id": investor, "unit_id": nanzheng, "link_ids": [nothing], "priority": "A" }), "link_ids"),
+        ("/api/v1/followups", json!({ "enterprise_id": nothing, "kind": "call", "summary": "无此企业" }), "enterprise_id"),
+        ("/api/v1/followups", json!({ "enterprise_id": investor, "target_id": nothing, "kind": "call", "summary": "无此目标" }), "target_id"),
+        ("/api/v1/followups", json!({ "enterprise_id": investor, "project_id": nothing, "kind": "call", "summary": "无此项目" }), "project_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "enterprise_id": nothing })), "enterprise_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "landing_unit_id": nothing })), "landing_unit_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "source_unit_id": nothing })), "source_unit_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "chain_id": nothing })), "chain_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "link_id": nothing })), "link_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "owner_user_id": nothing })), "owner_user_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "target_id": nothing })), "target_id"),
+        ("/api/v1/projects", overlay(&project, json!({ "event_id": nothing })), "event_id"),
+        ("/api/v1/requests", json!({ "project_id": nothing, "category": category, "text": "无此项目", "owner_unit_id": nanzheng, "deadline": deadline }), "project_id"),
+        ("/api/v1/requests", json!({ "enterprise_id": nothing, "category": category, "text": "无此企业", "owner_unit_id": nanzheng, "deadline": deadline }), "enterprise_id"),
+        ("/api/v1/requests", json!({ "project_id": pid, "category": category, "text": "无此单位", "owner_unit_id": nothing, "deadline": deadline }), "owner_unit_id"),
+        ("/api/v1/events", json!({ "kind": kind, "name": "无此单位的推介会", "city": "深圳", "start_on": today, "organizer_unit_id": nothing, "status": "planned" }), "organizer_unit_id"),
+    ];
+    let lists = ["/api/v1/targets", "/api/v1/followups", "/api/v1/projects", "/api/v1/requests", "/api/v1/events"];
+    let mut totals = Vec::new();
+    for list in lists {
+        totals.push(bureau.get(list, list).await.1["total"].clone());
+    }
+    for (path, body, field) in cases {
+        let (status, problem) = bureau.post(path, path, body).await;
+        assert!(status.is_client_error(), "{path} with {field} = {nothing}: {status} {problem}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{path} {field}: {problem}");
+    }
+    for (list, before) in lists.into_iter().zip(totals) {
+        assert_eq!(bureau.get(list, list).await.1["total"], before, "{list} changed");
+    }
+}
+
+fn overlay(base: &Value, changes: Value) -> Value {
+    let mut out = base.clone();
+    for (k, v) in changes.as_object().unwrap() {
+        out[k] = v.clone();
+    }
+    out
+}
+
 #[tokio::test]
 async fn each_token_is_rate_limited_on_its_own() {
     let app = spawn_with(|c| c.api.requests_per_minute = 5).await;
