@@ -244,6 +244,8 @@ impl Store {
         }
         txn.commit().await?;
         self.forget_kept();
+        // Freshly filled tables have no planner statistics yet (see `Store::optimize`).
+        self.db.execute_unprepared("ANALYZE").await?;
         Ok(counts)
     }
 }

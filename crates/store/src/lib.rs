@@ -120,6 +120,8 @@ impl Store {
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
+                    // ANALYZE (and `PRAGMA optimize`) read a sample of each index, not all of it.
+                    .pragma("analysis_limit", "1000")
             });
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
         Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default() })
@@ -149,6 +151,20 @@ impl Store {
 
     pub async fn pending_migrations(&self) -> Result<usize> {
         Ok(Migrator::get_pending_migrations(&self.db).await?.len())
+    }
+
+    /// Gives the query planner statistics where they are missing or stale. SQLite keeps none
+    /// until asked, and without them it guesses: a county's red projects were found by reading
+    /// every red project of the province (2.5 ms instead of 0.4 ms at province scale), and the
+    /// officer's home page cost three times what it does with them. `PRAGMA optimize` analyses
+    /// only the tables that never were or whose size changed markedly since, each from a sample,
+    /// so it is cheap enough to run at start and every few minutes. PostgreSQL's autovacuum
+    /// keeps its own statistics.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend() == DbBackend::Sqlite {
+            self.db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        }
+        Ok(())
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -208,8 +208,7 @@ impl Store {
     async fn target_rows(&self, targets: Vec<target::Model>) -> Result<Vec<TargetRow>> {
         let ent_ids: Vec<i64> = targets.iter().map(|t| t.enterprise_id).collect();
         let enterprises: HashMap<i64, enterprise::Model> = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ent_ids)).all(&self.db).await?.into_iter().map(|e| (e.id, e)).collect();
-        let unit_ids: Vec<i64> = targets.iter().map(|t| t.owner_unit_id).collect();
-        let units: HashMap<i64, String> = unit::Entity::find().filter(unit::Column::Id.is_in(unit_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.unit_names().await?;
         let user_ids: Vec<i64> = targets.iter().filter_map(|t| t.owner_user_id).collect();
         let users: HashMap<i64, String> = user::Entity::find().filter(user::Column::Id.is_in(user_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
         let target_ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
@@ -237,6 +236,13 @@ impl Store {
     /// A unit's own target for an enterprise, if it has one.
     pub async fn target_for(&self, enterprise_id: i64, unit_id: i64) -> Result<Option<target::Model>> {
         Ok(target::Entity::find().filter(target::Column::EnterpriseId.eq(enterprise_id)).filter(target::Column::OwnerUnitId.eq(unit_id)).one(&self.db).await?)
+    }
+
+    /// Targets by id with their names, in the order given; ids without a row are skipped.
+    pub async fn target_rows_in_order(&self, ids: &[i64]) -> Result<Vec<TargetRow>> {
+        let found = target::Entity::find().filter(target::Column::Id.is_in(ids.to_vec())).all(&self.db).await?;
+        let mut rows: HashMap<i64, TargetRow> = self.target_rows(found).await?.into_iter().map(|r| (r.target.id, r)).collect();
+        Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
     }
 
     pub async fn target_row(&self, id: i64) -> Result<TargetRow> {

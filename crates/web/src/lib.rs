@@ -150,6 +150,10 @@ async fn background_jobs(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
+        // The planner's statistics, at start and as tables grow (cheap when nothing changed).
+        if let Err(e) = state.store.optimize().await {
+            tracing::warn!(error = %e, "refreshing the query planner's statistics failed");
+        }
         let security = &state.config.security;
         let idle = chrono::Duration::minutes(security.idle_timeout_minutes);
         let absolute = chrono::Duration::hours(security.absolute_timeout_hours);

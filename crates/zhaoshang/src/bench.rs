@@ -299,6 +299,8 @@ async fn data_set(scale: Scale, data: &Path) -> anyhow::Result<(Store, String, S
     } else {
         println!("reusing {}", file.display());
     }
+    // The planner's statistics, as a running server keeps them (`Store::optimize`).
+    store.optimize().await?;
     Ok((store, url, clock))
 }
 
@@ -640,8 +642,8 @@ async fn load(scale: Scale, data: &Path, seconds: u64, summary: &mut Summary) ->
     let base = format!("http://127.0.0.1:{}", app.port());
     let server = tokio::spawn(app.run_until_stopped());
     // The floor first: the cheapest signed-in request alone, for a third of the time (at most 20 s).
-    let floor_options = crate::load::Options { url: base.clone(), seconds: (seconds / 3).clamp(1, 20), connections: 16, officers: 20, pid: None, sample_seconds: 10, floor: true };
-    let options = crate::load::Options { url: base, seconds, connections: 16, officers: 20, pid: Some(std::process::id()), sample_seconds: 10, floor: false };
+    let floor_options = crate::load::Options { url: base.clone(), seconds: (seconds / 3).clamp(1, 20), connections: 16, officers: 20, pid: None, sample_seconds: 10, floor: true, only: None };
+    let options = crate::load::Options { url: base, seconds, connections: 16, officers: 20, pid: Some(std::process::id()), sample_seconds: 10, floor: false, only: None };
     let outcome = match crate::load::run(&store, floor_options).await {
         Ok(floor) => crate::load::run(&store, options).await.map(|mix| (floor, mix)),
         Err(e) => Err(e),

@@ -132,16 +132,16 @@ impl Xorshift {
     }
 }
 
-fn pick_kind(rng: &mut Xorshift) -> Kind {
-    let total: u32 = MIX.iter().map(|m| m.2).sum();
-    let mut at = (rng.next() % u64::from(total)) as u32;
-    for (kind, _, weight) in MIX {
+fn pick_kind(mix: &[(Kind, &str, u32)], rng: &mut Xorshift) -> Kind {
+    let total: u32 = mix.iter().map(|m| m.2).sum();
+    let mut at = (rng.next() % u64::from(total.max(1))) as u32;
+    for &(kind, _, weight) in mix {
         if at < weight {
             return kind;
         }
         at -= weight;
     }
-    Kind::Home
+    mix[0].0
 }
 
 /// `serial` is (this run, the request's number in it): a follow-up's idempotency key must differ
@@ -202,6 +202,8 @@ pub struct Options {
     pub sample_seconds: u64,
     /// Send only the floor request instead of the mix.
     pub floor: bool,
+    /// Send only the kinds of the mix whose name contains this (with their weights).
+    pub only: Option<String>,
 }
 
 /// The overall figures of a run.
@@ -219,8 +221,15 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let base = o.url.trim_end_matches('/').to_string();
     let actors = Arc::new(actors(store, &base, o.officers).await?);
     println!("负载：{} 个并发连接，{} 秒，{} 个县区专员、市局、领导；请求组成：", o.connections, o.seconds, actors.officers.len());
-    let mix: &[(Kind, &str, u32)] = if o.floor { &FLOOR } else { &MIX };
-    for (_, name, weight) in mix {
+    // --only names one kind exactly, or picks every kind whose name contains it.
+    let exact = |only: &str| MIX.iter().any(|m| m.1 == only);
+    let chosen = |name: &str| o.only.as_deref().is_none_or(|only| if exact(only) { name == only } else { name.contains(only) });
+    let mix: Vec<(Kind, &'static str, u32)> = if o.floor { FLOOR.to_vec() } else { MIX.iter().copied().filter(|m| chosen(m.1)).collect() };
+    if mix.is_empty() {
+        bail!("no kind of request in the mix matches --only");
+    }
+    let mix = Arc::new(mix);
+    for (_, name, weight) in mix.iter() {
         println!("  {weight:>3}  {name}");
     }
     let times: Arc<Mutex<Vec<(Kind, Duration)>>> = Arc::new(Mutex::new(Vec::with_capacity(1 << 20)));
@@ -230,14 +239,14 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
     let mut workers = Vec::new();
     for w in 0..o.connections {
-        let (actors, times, errors, stop, base, floor) = (actors.clone(), times.clone(), errors.clone(), stop.clone(), base.clone(), o.floor);
+        let (actors, times, errors, stop, base, mix) = (actors.clone(), times.clone(), errors.clone(), stop.clone(), base.clone(), mix.clone());
         workers.push(tokio::spawn(async move {
             let mut rng = Xorshift(0x9E37_79B9_7F4A_7C15 ^ (w as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
             let mut mine = Vec::new();
             let mut failed = Vec::new();
             let mut serial = (w as u64) << 40;
             while !stop.load(Ordering::Relaxed) {
-                let kind = if floor { Kind::Me } else { pick_kind(&mut rng) };
+                let kind = pick_kind(&mix, &mut rng);
                 let t0 = Instant::now();
                 serial += 1;
                 match one(&base, &actors, kind, &mut rng, (run, serial)).await {
@@ -272,7 +281,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<Outcome> {
     println!("|---|---|---|---|---|---|---|");
     let mut all: Vec<Duration> = times.iter().map(|t| t.1).collect();
     all.sort();
-    for &(kind, name, _) in mix {
+    for &(kind, name, _) in mix.iter() {
         let mut own: Vec<Duration> = times.iter().filter(|t| t.0 == kind).map(|t| t.1).collect();
         own.sort();
         let failed = errors.iter().filter(|e| e.0 == kind).count();

@@ -109,6 +109,10 @@ enum Command {
         /// its HTTP stack and this client on this machine, to set the mix's figures against.
         #[arg(long)]
         floor: bool,
+        /// Send only the kinds of the mix whose name contains this (e.g. "search"), to see what
+        /// one kind costs the server.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// 接口令牌 API tokens for scripts and other systems.
     Token {
@@ -426,9 +430,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("恢复后审计链校验失败：序号 {seq}：{why}");
             }
         }
-        Command::Load { url, seconds, connections, officers, pid, sample_seconds, floor } => {
+        Command::Load { url, seconds, connections, officers, pid, sample_seconds, floor, only } => {
             let store = open(&config).await?;
-            let outcome = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds, floor }).await?;
+            let outcome = load::run(&store, load::Options { url, seconds, connections, officers, pid, sample_seconds, floor, only }).await?;
             return Ok(if outcome.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Command::Token { action } => {
@@ -486,6 +490,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             store.migrate().await?;
             let report = generate::generate(&store, scale).await?;
+            store.optimize().await?;
             println!("{report}");
         }
     }

@@ -169,10 +169,7 @@ pub async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): 
     };
     let companies = state.store.enterprises_in_order(&checked(Kind::Enterprise).await?).await?;
     page.enterprises = Section { total: outcome.count(Kind::Enterprise), rows: companies.into_iter().map(line).collect(), ..empty(Kind::Enterprise) };
-    let mut targets = Vec::new();
-    for id in checked(Kind::Target).await? {
-        targets.push(state.store.target_row(id).await?);
-    }
+    let targets = state.store.target_rows_in_order(&checked(Kind::Target).await?).await?;
     page.targets = Section { total: outcome.count(Kind::Target), rows: targets, ..empty(Kind::Target) };
     let sees_all = matches!(visibility, domain::access::Visibility::All);
     page.projects = Section { total: outcome.count(Kind::Project), rows: state.store.project_lines(&checked(Kind::Project).await?, user.unit.id, sees_all).await?, ..empty(Kind::Project) };
