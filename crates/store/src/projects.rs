@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -147,7 +147,7 @@ impl ProjectSort {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFilter {
     pub q: String,
     pub stage: Option<Stage>,
@@ -175,6 +175,21 @@ pub struct ProjectFilter {
     pub per_page: u64,
 }
 
+/// One group of `project_fact_counts` (m0016).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct FactCount {
+    stage: String,
+    state: String,
+    eligible: bool,
+    duplicate: String,
+    signed_verification: String,
+    started_verification: String,
+    operating_verification: String,
+    in_statistics_verification: String,
+    projects: i64,
+    total_wan: i64,
+}
+
 /// One row of a list, with the names a page needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectRow {
@@ -190,7 +205,7 @@ pub struct ProjectRow {
 }
 
 /// Figures of one stage over a filtered set: how many reached it and how many of those count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageFigure {
     pub stage: Stage,
     /// Projects now at this stage (not dropped).
@@ -1260,10 +1275,20 @@ impl Store {
         self.project_rows(vec![p]).await?.pop().ok_or_else(|| StoreError::NotFound("没有这个项目".into()))
     }
 
+    /// The figures by stage over every project, grouped from the projects themselves: what the
+    /// counts kept by trigger (m0016) must always equal.
+    pub async fn project_figures_grouped(&self) -> Result<Vec<StageFigure>> {
+        self.figures(Visibility::All, &ProjectFilter::default(), true, false).await
+    }
+
     /// Figures by stage over the filtered set (the filter's own stage and page are ignored).
     /// City-wide figures come from one GROUP BY over the columns that decide counting; one unit's
     /// figures read that unit's projects one by one, because credit shares weigh each differently.
     pub async fn project_figures(&self, visibility: Visibility, f: &ProjectFilter, real_names: bool) -> Result<Vec<StageFigure>> {
+        self.figures(visibility, f, real_names, true).await
+    }
+
+    async fn figures(&self, visibility: Visibility, f: &ProjectFilter, real_names: bool, kept: bool) -> Result<Vec<StageFigure>> {
         let f = ProjectFilter { stage: None, page: 0, ..f.clone() };
         let query = self.project_query(visibility, &f, real_names).await?;
         let facts = [
@@ -1278,7 +1303,18 @@ impl Store {
         ];
         // (facts…, projects, their total investment, weight in percent)
         type Group = (String, String, bool, String, String, String, String, String, i64, i64, i32);
+        // The whole city, unfiltered (the register's first view): the groups kept by trigger.
+        let whole_city = kept && visibility == Visibility::All && ProjectFilter { sort: f.sort, per_page: f.per_page, ..ProjectFilter::default() } == f;
         let groups: Vec<Group> = match f.unit_id {
+            None if whole_city => FactCount::find_by_statement(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT stage, state, eligible, duplicate, signed_verification, started_verification, operating_verification, in_statistics_verification, projects, total_wan FROM project_fact_counts WHERE projects > 0",
+            ))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.stage, c.state, c.eligible, c.duplicate, c.signed_verification, c.started_verification, c.operating_verification, c.in_statistics_verification, c.projects, c.total_wan, 100))
+            .collect(),
             None => {
                 let mut grouped = query.select_only().columns(facts).column_as(project::Column::Id.count(), "n").column_as(Expr::cust("CAST(SUM(total_wan) AS BIGINT)"), "t");
                 for c in facts {

@@ -112,7 +112,7 @@ async fn with_data(store: &Store) {
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts", "m0016_project_fact_counts"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
