@@ -122,7 +122,8 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     // ANALYZE (and `PRAGMA optimize`) read a sample of each index, not all of it.
                     .pragma("analysis_limit", "1000")
-            });
+            })
+            .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(async move { plan_from_sql_alone(conn, true).await.map(drop) })));
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
         Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default() })
     }
@@ -196,6 +197,29 @@ impl Store {
     }
 }
 
+/// SQLite (3.51) plans a statement with `LIMIT ?`, which is how SeaORM writes every limit, from the
+/// value bound to it, and so marks the prepared statement to be prepared again whenever it is bound
+/// to another value: under the province load 4.4 % of the server's time went to preparing the same
+/// statements again (docs/performance.md). The query planner stability guarantee plans from the SQL
+/// and the statistics alone, so a cached statement stays prepared. Nothing here needs a plan made
+/// from bound values: no `LIKE` pattern starts with a bound prefix (names are searched for anywhere
+/// in them), and there are no STAT4 samples to estimate ranges from.
+///
+/// `enable` false leaves the option as it is; either way returns whether it is now on.
+async fn plan_from_sql_alone(conn: &mut sea_orm::sqlx::SqliteConnection, enable: bool) -> Result<bool, sea_orm::sqlx::Error> {
+    use std::ffi::c_int;
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    let mut now: c_int = 0;
+    // SAFETY: `db` is this connection's open handle, locked for the call. The option takes an int
+    // (1 on, -1 unchanged) and a pointer to an int that receives the setting afterwards.
+    let rc = unsafe { libsqlite3_sys::sqlite3_db_config(db, libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG, if enable { 1 } else { -1 } as c_int, &mut now as *mut c_int) };
+    if rc != libsqlite3_sys::SQLITE_OK {
+        return Err(sea_orm::sqlx::Error::Protocol(format!("SQLite refused the query planner stability guarantee (code {rc})")));
+    }
+    Ok(now == 1)
+}
+
 fn sqlite_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
@@ -230,6 +254,13 @@ mod tests {
         for (url, expected) in cases {
             assert_eq!(redact(url), expected);
         }
+    }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_plans_from_sql_alone() {
+        let store = Store::connect("sqlite::memory:", 1).await.unwrap();
+        let mut conn = store.db.get_sqlite_connection_pool().acquire().await.unwrap();
+        assert!(plan_from_sql_alone(&mut conn, false).await.unwrap(), "the pool's connection has the option on");
     }
 
     #[test]
