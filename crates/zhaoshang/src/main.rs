@@ -257,6 +257,7 @@ enum AuditAction {
 fn main() -> ExitCode {
     // Before the first database connection: SQLite may be configured only before it starts.
     sqlite_memory::configure();
+    sqlite_memory::keep_freed_memory_briefly();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
