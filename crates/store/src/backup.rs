@@ -10,6 +10,7 @@
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
+use futures_util::TryStreamExt;
 use sea_orm::{
     AccessMode, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait, QueryOrder,
     TransactionTrait,
@@ -126,16 +127,19 @@ impl Store {
             let table = <e::Entity as sea_orm::EntityName>::table_name(&e::Entity).to_string();
             let rows = e::Entity::find().count(&txn).await?;
             writeln!(out, "{}", serde_json::to_string(&TableHead { table: table.clone(), rows }).map_err(json_err)?)?;
-            let mut pages = e::Entity::find()
-                .order_by_asc(<e::Entity as EntityTrait>::PrimaryKey::iter().next().map(sea_orm::PrimaryKeyToColumn::into_column).expect("every table has a primary key"))
-                .paginate(&txn, 1000);
-            let mut written = 0u64;
-            while let Some(batch) = pages.fetch_and_next().await? {
-                for row in batch {
-                    writeln!(out, "{}", serde_json::to_string(&row).map_err(json_err)?)?;
-                    written += 1;
-                }
+            // One ordered read of the whole table, streamed: pages by LIMIT/OFFSET read every earlier
+            // row again for each page, which made a province's backup take minutes.
+            let mut ordered = e::Entity::find();
+            for key in <e::Entity as EntityTrait>::PrimaryKey::iter() {
+                ordered = ordered.order_by_asc(sea_orm::PrimaryKeyToColumn::into_column(key));
             }
+            let mut rows_read = ordered.stream(&txn).await?;
+            let mut written = 0u64;
+            while let Some(row) = rows_read.try_next().await? {
+                writeln!(out, "{}", serde_json::to_string(&row).map_err(json_err)?)?;
+                written += 1;
+            }
+            drop(rows_read);
             if written != rows {
                 return Err(StoreError::Conflict(format!("表 {table} 在备份中途变化（{rows} → {written}）")));
             }
