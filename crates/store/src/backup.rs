@@ -139,7 +139,6 @@ impl Store {
                 writeln!(out, "{}", serde_json::to_string(&row).map_err(json_err)?)?;
                 written += 1;
             }
-            drop(rows_read);
             if written != rows {
                 return Err(StoreError::Conflict(format!("表 {table} 在备份中途变化（{rows} → {written}）")));
             }

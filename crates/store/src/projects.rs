@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
@@ -173,21 +173,6 @@ pub struct ProjectFilter {
     pub sort: ProjectSort,
     pub page: u64,
     pub per_page: u64,
-}
-
-/// One group of `project_fact_counts` (m0016).
-#[derive(Debug, sea_orm::FromQueryResult)]
-struct FactCount {
-    stage: String,
-    state: String,
-    eligible: bool,
-    duplicate: String,
-    signed_verification: String,
-    started_verification: String,
-    operating_verification: String,
-    in_statistics_verification: String,
-    projects: i64,
-    total_wan: i64,
 }
 
 /// One row of a list, with the names a page needs.
@@ -1306,15 +1291,12 @@ impl Store {
         // The whole city, unfiltered (the register's first view): the groups kept by trigger.
         let whole_city = kept && visibility == Visibility::All && ProjectFilter { sort: f.sort, per_page: f.per_page, ..ProjectFilter::default() } == f;
         let groups: Vec<Group> = match f.unit_id {
-            None if whole_city => FactCount::find_by_statement(sea_orm::Statement::from_string(
-                self.backend(),
-                "SELECT stage, state, eligible, duplicate, signed_verification, started_verification, operating_verification, in_statistics_verification, projects, total_wan FROM project_fact_counts WHERE projects > 0",
-            ))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.stage, c.state, c.eligible, c.duplicate, c.signed_verification, c.started_verification, c.operating_verification, c.in_statistics_verification, c.projects, c.total_wan, 100))
-            .collect(),
+            None if whole_city => {
+                let sql = format!("SELECT {}, projects, total_wan FROM project_fact_counts WHERE projects > 0", facts.map(|c| c.as_str()).join(", "));
+                let rows = self.db.query_all_raw(sea_orm::Statement::from_string(self.backend(), sql)).await?;
+                let counts: Vec<(String, String, bool, String, String, String, String, String, i64, i64)> = rows.iter().map(|r| r.try_get_many_by_index()).collect::<std::result::Result<_, _>>()?;
+                counts.into_iter().map(|(a, b, c, d, e, g, h, i, n, t)| (a, b, c, d, e, g, h, i, n, t, 100)).collect()
+            }
             None => {
                 let mut grouped = query.select_only().columns(facts).column_as(project::Column::Id.count(), "n").column_as(Expr::cust("CAST(SUM(total_wan) AS BIGINT)"), "t");
                 for c in facts {
