@@ -113,6 +113,10 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings a connection when it returns to the pool, and by default again when it
+            // is taken: every statement cost three trips to SQLite's worker thread or to
+            // PostgreSQL. Only a connection idle this long is pinged before use.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)
@@ -261,6 +265,13 @@ mod tests {
         let store = Store::connect("sqlite::memory:", 1).await.unwrap();
         let mut conn = store.db.get_sqlite_connection_pool().acquire().await.unwrap();
         assert!(plan_from_sql_alone(&mut conn, false).await.unwrap(), "the pool's connection has the option on");
+    }
+
+    #[tokio::test]
+    async fn a_connection_in_use_is_not_pinged_before_each_statement() {
+        let store = Store::connect("sqlite::memory:", 1).await.unwrap();
+        let pool = store.db.get_sqlite_connection_pool();
+        assert!(!pool.options().get_test_before_acquire(), "no ping on every acquire");
     }
 
     #[test]
