@@ -2,7 +2,7 @@
 //! keeps its SHA-256 only. Making and revoking a token is audited like a sign-in.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::audit::{self, Event};
 use crate::entities::{api_token, idempotency_key, user};
@@ -111,7 +111,15 @@ impl Store {
 
     /// The token behind a presented secret, with its user, or why it is refused.
     pub async fn token_by_secret(&self, secret: &str, now: DateTime<Utc>) -> Result<std::result::Result<(api_token::Model, user::Model), (Refused, Option<api_token::Model>)>> {
-        let Some(token) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(sha256_hex(secret))).one(&self.db).await? else {
+        // The token and its owner in one statement: every API request asks this.
+        let owned_by: sea_orm::RelationDef = api_token::Entity::belongs_to(user::Entity).from(api_token::Column::UserId).to(user::Column::Id).into();
+        let found = api_token::Entity::find()
+            .join(JoinType::LeftJoin, owned_by)
+            .select_also(user::Entity)
+            .filter(api_token::Column::TokenHash.eq(sha256_hex(secret)))
+            .one(&self.db)
+            .await?;
+        let Some((token, owner)) = found else {
             return Ok(Err((Refused::Unknown, None)));
         };
         if token.revoked_at.is_some() {
@@ -120,7 +128,7 @@ impl Store {
         if token.expires_at <= now {
             return Ok(Err((Refused::Expired, Some(token))));
         }
-        let Some(owner) = user::Entity::find_by_id(token.user_id).one(&self.db).await? else {
+        let Some(owner) = owner else {
             return Ok(Err((Refused::UserInactive, Some(token))));
         };
         if !owner.active {

@@ -594,13 +594,19 @@ impl Store {
         Ok(dispatch_report::Entity::find().select_only().column(dispatch_report::Column::Week).order_by_desc(dispatch_report::Column::Week).limit(limit).into_tuple().all(&self.db).await?)
     }
 
-    /// How many of a unit's key projects still need this week's note (for the home page).
-    pub async fn notes_due(&self, unit_id: i64) -> Result<(NaiveDate, usize, DateTime<Utc>, bool)> {
+    /// How many of a unit's key projects still need this week's note, with the week and its deadline,
+    /// once the reminder window before the deadline has opened (for the home page); `None` before.
+    pub async fn notes_due(&self, unit_id: i64) -> Result<Option<(NaiveDate, usize, DateTime<Utc>)>> {
         let now = Utc::now();
         let week = domain::dispatch::current_week(now);
         let rules = self.dispatch_rules().await?;
+        let deadline = rules.deadline(week);
+        // Before the reminder window opens there is nothing to say, so nothing is counted.
+        if now + Duration::hours(rules.remind_hours_before) < deadline {
+            return Ok(None);
+        }
         let frozen = dispatch_report::Entity::find().filter(dispatch_report::Column::Week.eq(week)).one(&self.db).await?.is_some();
         let due = if frozen { 0 } else { self.key_projects(Some(&[unit_id]), week, now).await?.iter().filter(|k| k.note.is_none()).count() };
-        Ok((week, due, rules.deadline(week), now + Duration::hours(rules.remind_hours_before) >= rules.deadline(week)))
+        Ok(Some((week, due, deadline)))
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -291,6 +291,26 @@ impl Store {
         let tree = Arc::new(tree);
         self.profile.keep(reading, tree.clone());
         Ok(tree)
+    }
+
+    /// The names of these chains: active ones from the kept profile, retired ones read.
+    pub async fn chain_names(&self, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>> {
+        let tree = self.profile_tree().await?;
+        let mut names = HashMap::new();
+        let mut retired = Vec::new();
+        for id in ids {
+            match tree.iter().flat_map(|c| &c.chains).find(|h| h.chain.id == id) {
+                Some(h) => {
+                    names.insert(id, h.chain.name.clone());
+                }
+                None => retired.push(id),
+            }
+        }
+        if !retired.is_empty() {
+            let rows: Vec<(i64, String)> = chain::Entity::find().select_only().column(chain::Column::Id).column(chain::Column::Name).filter(chain::Column::Id.is_in(retired)).into_tuple().all(&self.db).await?;
+            names.extend(rows);
+        }
+        Ok(names)
     }
 
     pub async fn chain(&self, id: i64) -> Result<chain::Model> {

@@ -582,6 +582,11 @@ impl Store {
     /// The lead department of a project's chain.
     pub async fn project_chain_lead(&self, p: &project::Model) -> Result<Option<i64>> {
         let Some(c) = p.chain_id else { return Ok(None) };
+        // The kept profile names the lead of every active chain; a retired chain is read.
+        let tree = self.profile_tree().await?;
+        if let Some(lead) = tree.iter().flat_map(|cluster| &cluster.chains).find(|h| h.chain.id == c).map(|h| h.chain.lead_unit_id) {
+            return Ok(Some(lead));
+        }
         Ok(chain::Entity::find_by_id(c).one(&self.db).await?.map(|c| c.lead_unit_id))
     }
 
@@ -1223,6 +1228,9 @@ impl Store {
     }
 
     async fn project_rows(&self, projects: Vec<project::Model>) -> Result<Vec<ProjectRow>> {
+        if projects.is_empty() {
+            return Ok(Vec::new());
+        }
         let ent_ids: Vec<i64> = projects.iter().map(|p| p.enterprise_id).collect();
         let names: HashMap<i64, (String, Option<String>)> = enterprise::Entity::find()
             .select_only()
@@ -1235,9 +1243,13 @@ impl Store {
             .map(|(id, name, uscc)| (id, (name, uscc)))
             .collect();
         let units = self.unit_names().await?;
-        let chains: HashMap<i64, String> = chain::Entity::find().all(&self.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let chains = self.chain_names(projects.iter().filter_map(|p| p.chain_id)).await?;
         let owner_ids: Vec<i64> = projects.iter().filter_map(|p| p.owner_user_id).collect();
-        let owners: HashMap<i64, String> = user::Entity::find().filter(user::Column::Id.is_in(owner_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let owners: HashMap<i64, String> = if owner_ids.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find().select_only().column(user::Column::Id).column(user::Column::DisplayName).filter(user::Column::Id.is_in(owner_ids)).into_tuple().all(&self.db).await?.into_iter().collect()
+        };
         let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
         let shares = credit_share::Entity::find().filter(credit_share::Column::ProjectId.is_in(ids)).order_by_desc(credit_share::Column::Percent).all(&self.db).await?;
         Ok(projects

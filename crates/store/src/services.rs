@@ -189,6 +189,9 @@ impl Store {
             .into_iter()
             .flatten()
             .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let projects = project::Entity::find().filter(project::Column::Id.is_in(ids.clone())).order_by_desc(project::Column::UpdatedAt).all(&self.db).await?;
         let open = request::Entity::find().filter(request::Column::ProjectId.is_in(ids)).filter(request::Column::Status.ne(RequestStatus::Resolved.code())).all(&self.db).await?;
         let today = Utc::now().date_naive();

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde::Serialize;
@@ -206,15 +206,32 @@ impl Store {
 
     /// Adds the names behind a page of targets, in a fixed number of queries.
     async fn target_rows(&self, targets: Vec<target::Model>) -> Result<Vec<TargetRow>> {
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
         let ent_ids: Vec<i64> = targets.iter().map(|t| t.enterprise_id).collect();
         let enterprises: HashMap<i64, enterprise::Model> = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ent_ids)).all(&self.db).await?.into_iter().map(|e| (e.id, e)).collect();
         let units = self.unit_names().await?;
         let user_ids: Vec<i64> = targets.iter().filter_map(|t| t.owner_user_id).collect();
-        let users: HashMap<i64, String> = user::Entity::find().filter(user::Column::Id.is_in(user_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let users: HashMap<i64, String> = if user_ids.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find().select_only().column(user::Column::Id).column(user::Column::DisplayName).filter(user::Column::Id.is_in(user_ids)).into_tuple().all(&self.db).await?.into_iter().collect()
+        };
+        // Each target's links by name, in one statement.
         let target_ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
-        let ties = target_link::Entity::find().filter(target_link::Column::TargetId.is_in(target_ids)).all(&self.db).await?;
-        let link_ids: Vec<i64> = ties.iter().map(|t| t.link_id).collect();
-        let links: HashMap<i64, String> = link::Entity::find().filter(link::Column::Id.is_in(link_ids)).all(&self.db).await?.into_iter().map(|l| (l.id, l.name)).collect();
+        let to_link: sea_orm::RelationDef = target_link::Entity::belongs_to(link::Entity).from(target_link::Column::LinkId).to(link::Column::Id).into();
+        let ties: Vec<(i64, String)> = target_link::Entity::find()
+            .select_only()
+            .column(target_link::Column::TargetId)
+            .column(link::Column::Name)
+            .join(JoinType::InnerJoin, to_link)
+            .filter(target_link::Column::TargetId.is_in(target_ids))
+            .order_by_asc(target_link::Column::TargetId)
+            .order_by_asc(target_link::Column::LinkId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
         Ok(targets
             .into_iter()
             .filter_map(|t| {
@@ -222,7 +239,7 @@ impl Store {
                     enterprise: enterprises.get(&t.enterprise_id)?.clone(),
                     unit_name: units.get(&t.owner_unit_id).cloned().unwrap_or_default(),
                     owner_name: t.owner_user_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
-                    links: ties.iter().filter(|x| x.target_id == t.id).filter_map(|x| links.get(&x.link_id).cloned()).collect(),
+                    links: ties.iter().filter(|(target, _)| *target == t.id).map(|(_, name)| name.clone()).collect(),
                     target: t,
                 })
             })
@@ -252,12 +269,28 @@ impl Store {
 
     /// The lead departments of the chains a target is tied to (for `Owner::chain_lead_unit_id`).
     pub async fn target_chain_leads(&self, target_id: i64) -> Result<Vec<i64>> {
-        let link_ids: Vec<i64> = target_link::Entity::find().select_only().column(target_link::Column::LinkId).filter(target_link::Column::TargetId.eq(target_id)).into_tuple().all(&self.db).await?;
-        if link_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let chain_ids: Vec<i64> = link::Entity::find().select_only().column(link::Column::ChainId).filter(link::Column::Id.is_in(link_ids)).into_tuple().all(&self.db).await?;
-        Ok(chain::Entity::find().select_only().column(chain::Column::LeadUnitId).filter(chain::Column::Id.is_in(chain_ids)).into_tuple().all(&self.db).await?)
+        let mut leads: Vec<i64> = self.target_links(target_id).await?.into_iter().map(|(_, lead)| lead).collect();
+        leads.sort_unstable();
+        leads.dedup();
+        Ok(leads)
+    }
+
+    /// A target's links, each with the lead department of its chain: what its form shows and who
+    /// besides its unit may see it, in one statement.
+    pub async fn target_links(&self, target_id: i64) -> Result<Vec<(i64, i64)>> {
+        let to_link: sea_orm::RelationDef = target_link::Entity::belongs_to(link::Entity).from(target_link::Column::LinkId).to(link::Column::Id).into();
+        let to_chain: sea_orm::RelationDef = link::Entity::belongs_to(chain::Entity).from(link::Column::ChainId).to(chain::Column::Id).into();
+        Ok(target_link::Entity::find()
+            .select_only()
+            .column(target_link::Column::LinkId)
+            .column(chain::Column::LeadUnitId)
+            .join(JoinType::InnerJoin, to_link)
+            .join(JoinType::InnerJoin, to_chain)
+            .filter(target_link::Column::TargetId.eq(target_id))
+            .order_by_asc(target_link::Column::LinkId)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
     }
 
     pub async fn target_link_ids(&self, target_id: i64) -> Result<Vec<i64>> {

@@ -481,9 +481,9 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "项目", params(("id" = i64, Path, description = "项目 id")), responses((status = 200, body = Project), Errors))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Json<Project>> {
     let id = parse_id(&id)?;
-    let p = state.store.project(id).await?;
-    page::check(&state, &user, &p, Access::Read).await?;
-    Ok(Json(project_of(state.store.project_row(id).await?, &user)))
+    let row = state.store.project_row(id).await?;
+    page::check(&state, &user, &row.project, Access::Read).await?;
+    Ok(Json(project_of(row, &user)))
 }
 
 /// 登记一个项目（线索）。与其他单位的项目疑似重复时返回 409，确认后带 `confirm_duplicate: true` 再提交。

@@ -91,13 +91,14 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     }
     // The weekly dispatch: a unit's key projects still without this week's note, once the
     // reminder window before the deadline opens (or after it has passed).
-    if (user.has(Role::UnitHead) || user.has(Role::Officer)) && ["county", "park", "office"].contains(&user.unit.kind.as_str()) {
-        let (week, due, deadline, remind) = state.store.notes_due(user.unit.id).await?;
-        if due > 0 && remind {
-            let when = deadline.with_timezone(&domain::dispatch::china()).format("%m月%d日 %H:%M");
-            let text = if Utc::now() > deadline { format!("本周调度：{due} 个重点项目未报送进展，已超过截止时间 {when}") } else { format!("本周调度：{due} 个重点项目还未填写进展，{when} 截止") };
-            waiting.push(Waiting { text, href: format!("/dispatch/units/{}?week={week}", user.unit.id), action: "去填写" });
-        }
+    if (user.has(Role::UnitHead) || user.has(Role::Officer))
+        && ["county", "park", "office"].contains(&user.unit.kind.as_str())
+        && let Some((week, due, deadline)) = state.store.notes_due(user.unit.id).await?
+        && due > 0
+    {
+        let when = deadline.with_timezone(&domain::dispatch::china()).format("%m月%d日 %H:%M");
+        let text = if Utc::now() > deadline { format!("本周调度：{due} 个重点项目未报送进展，已超过截止时间 {when}") } else { format!("本周调度：{due} 个重点项目还未填写进展，{when} 截止") };
+        waiting.push(Waiting { text, href: format!("/dispatch/units/{}?week={week}", user.unit.id), action: "去填写" });
     }
     let served = state.store.served_projects(user.user.id).await?;
     let tree = state.store.profile_tree().await?;

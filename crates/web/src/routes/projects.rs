@@ -41,10 +41,10 @@ pub struct Rights {
 
 /// The owners a project is read as: landing unit (with its chain's lead department), the unit
 /// that brought it, and units sharing its credit.
-async fn read_owners(state: &AppState, user: &CurrentUser, p: &project::Model) -> Result<Vec<Owner>> {
+async fn read_owners(state: &AppState, user: &CurrentUser, p: &project::Model, units: &[i64]) -> Result<Vec<Owner>> {
     let lead = state.store.project_chain_lead(p).await?.filter(|l| *l == user.unit.id);
     let mut owners = vec![Owner { unit_id: p.landing_unit_id, chain_lead_unit_id: lead }];
-    owners.extend(state.store.project_units(p).await?.into_iter().skip(1).map(Owner::unit));
+    owners.extend(units.iter().skip(1).copied().map(Owner::unit));
     Ok(owners)
 }
 
@@ -55,9 +55,9 @@ fn write_owners(p: &project::Model) -> [Owner; 2] {
 /// Checks access to a project (audited when denied) and says what else the user may do.
 pub async fn check(state: &AppState, user: &CurrentUser, p: &project::Model, access: Access) -> Result<Rights> {
     let action = if access == Access::Read { "read" } else { "write" };
-    let owners = if access == Access::Read { read_owners(state, user, p).await? } else { write_owners(p).to_vec() };
-    user.actor.may_any(access, &owners).map_err(|d| AppError::denied(d, action, "project", p.id))?;
     let units = state.store.project_units(p).await?;
+    let owners = if access == Access::Read { read_owners(state, user, p, &units).await? } else { write_owners(p).to_vec() };
+    user.actor.may_any(access, &owners).map_err(|d| AppError::denied(d, action, "project", p.id))?;
     Ok(Rights {
         write: user.actor.may_any(Access::Write, &write_owners(p)).is_ok(),
         verify: user.actor.can(Power::Verify).is_ok(),
@@ -805,9 +805,9 @@ impl ShowPage {
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, form: FormData, error: Option<String>, open: &str, flash: &str) -> Result<Response> {
-    let p = state.store.project(id).await?;
-    let rights = check(state, user, &p, Access::Read).await?;
     let row = state.store.project_row(id).await?;
+    let p = row.project.clone();
+    let rights = check(state, user, &p, Access::Read).await?;
     let current = Stage::parse(&p.stage).unwrap_or(Stage::Lead);
     let stages = Stage::ALL
         .iter()

@@ -211,8 +211,12 @@ pub async fn delete_view(State(state): State<AppState>, user: CurrentUser, Path(
 
 /// Whose a target is, for `may`: its unit, and the lead department if one of its chains is the viewer's.
 pub(crate) async fn owner_of(state: &AppState, user: &CurrentUser, target: &store::entities::target::Model) -> Result<Owner> {
-    let leads = state.store.target_chain_leads(target.id).await?;
-    Ok(Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: leads.into_iter().find(|l| *l == user.unit.id) })
+    Ok(owner_led_by(user, target, state.store.target_chain_leads(target.id).await?))
+}
+
+/// Whose a target is, given the lead departments of its chains.
+fn owner_led_by(user: &CurrentUser, target: &store::entities::target::Model, leads: impl IntoIterator<Item = i64>) -> Owner {
+    Owner { unit_id: target.owner_unit_id, chain_lead_unit_id: leads.into_iter().find(|l| *l == user.unit.id) }
 }
 
 #[derive(Template)]
@@ -250,9 +254,10 @@ pub(crate) fn form_of(t: &store::entities::target::Model, linked: &[i64]) -> For
 
 async fn render_target(state: &AppState, user: &CurrentUser, id: i64, form: Option<FormData>, error: Option<String>, flash: &str) -> Result<Response> {
     let row = state.store.target_row(id).await?;
-    let owner = owner_of(state, user, &row.target).await?;
+    let links = state.store.target_links(id).await?;
+    let owner = owner_led_by(user, &row.target, links.iter().map(|(_, lead)| *lead));
     user.may(Access::Read, owner, "target", id)?;
-    let linked = state.store.target_link_ids(id).await?;
+    let linked: Vec<i64> = links.into_iter().map(|(link, _)| link).collect();
     let form = form.unwrap_or_else(|| form_of(&row.target, &linked));
     let page = ShowPage {
         page: Page::new(state, user, row.enterprise.name.clone(), "targets").with_flash(flash),
