@@ -49,6 +49,11 @@ pub struct ClusterTree {
     pub chains: Vec<ChainTree>,
 }
 
+/// An active chain of the kept profile; `None` for a retired (or unknown) one.
+pub(crate) fn kept_chain(tree: &[ClusterTree], id: i64) -> Option<&chain::Model> {
+    tree.iter().flat_map(|c| &c.chains).map(|h| &h.chain).find(|c| c.id == id)
+}
+
 impl LinkNode {
     /// Every link of a forest, parents before their children.
     pub fn flatten(nodes: &[LinkNode]) -> Vec<link::Model> {
@@ -299,9 +304,9 @@ impl Store {
         let mut names = HashMap::new();
         let mut retired = Vec::new();
         for id in ids {
-            match tree.iter().flat_map(|c| &c.chains).find(|h| h.chain.id == id) {
-                Some(h) => {
-                    names.insert(id, h.chain.name.clone());
+            match kept_chain(&tree, id) {
+                Some(chain) => {
+                    names.insert(id, chain.name.clone());
                 }
                 None => retired.push(id),
             }

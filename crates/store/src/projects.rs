@@ -583,9 +583,8 @@ impl Store {
     pub async fn project_chain_lead(&self, p: &project::Model) -> Result<Option<i64>> {
         let Some(c) = p.chain_id else { return Ok(None) };
         // The kept profile names the lead of every active chain; a retired chain is read.
-        let tree = self.profile_tree().await?;
-        if let Some(lead) = tree.iter().flat_map(|cluster| &cluster.chains).find(|h| h.chain.id == c).map(|h| h.chain.lead_unit_id) {
-            return Ok(Some(lead));
+        if let Some(kept) = crate::profile::kept_chain(&self.profile_tree().await?, c) {
+            return Ok(Some(kept.lead_unit_id));
         }
         Ok(chain::Entity::find_by_id(c).one(&self.db).await?.map(|c| c.lead_unit_id))
     }

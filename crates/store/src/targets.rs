@@ -97,6 +97,11 @@ pub async fn visible(store: &Store, visibility: Visibility) -> Result<Condition>
     })
 }
 
+/// From a target's tie to the link it names (for joins; the entities declare no relations).
+fn tie_to_link() -> sea_orm::RelationDef {
+    target_link::Entity::belongs_to(link::Entity).from(target_link::Column::LinkId).to(link::Column::Id).into()
+}
+
 #[derive(Debug, Clone)]
 pub struct NewTarget {
     pub enterprise_id: i64,
@@ -220,12 +225,11 @@ impl Store {
         };
         // Each target's links by name, in one statement.
         let target_ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
-        let to_link: sea_orm::RelationDef = target_link::Entity::belongs_to(link::Entity).from(target_link::Column::LinkId).to(link::Column::Id).into();
         let ties: Vec<(i64, String)> = target_link::Entity::find()
             .select_only()
             .column(target_link::Column::TargetId)
             .column(link::Column::Name)
-            .join(JoinType::InnerJoin, to_link)
+            .join(JoinType::InnerJoin, tie_to_link())
             .filter(target_link::Column::TargetId.is_in(target_ids))
             .order_by_asc(target_link::Column::TargetId)
             .order_by_asc(target_link::Column::LinkId)
@@ -278,13 +282,12 @@ impl Store {
     /// A target's links, each with the lead department of its chain: what its form shows and who
     /// besides its unit may see it, in one statement.
     pub async fn target_links(&self, target_id: i64) -> Result<Vec<(i64, i64)>> {
-        let to_link: sea_orm::RelationDef = target_link::Entity::belongs_to(link::Entity).from(target_link::Column::LinkId).to(link::Column::Id).into();
         let to_chain: sea_orm::RelationDef = link::Entity::belongs_to(chain::Entity).from(link::Column::ChainId).to(chain::Column::Id).into();
         Ok(target_link::Entity::find()
             .select_only()
             .column(target_link::Column::LinkId)
             .column(chain::Column::LeadUnitId)
-            .join(JoinType::InnerJoin, to_link)
+            .join(JoinType::InnerJoin, tie_to_link())
             .join(JoinType::InnerJoin, to_chain)
             .filter(target_link::Column::TargetId.eq(target_id))
             .order_by_asc(target_link::Column::LinkId)
