@@ -16,7 +16,7 @@ use domain::target::Tag;
 use domain::UnitKind;
 
 use crate::audit::{self, Event};
-use crate::entities::{assessment_run, assessment_scheme, credit_share, event, follow_up, funds_report, project, quota, request, unit, verification};
+use crate::entities::{assessment_run, assessment_scheme, credit_share, event, funds_report, project, quota, request, unit, verification};
 use crate::{Result, Store, StoreError, Who};
 
 /// The most records listed behind one indicator of one unit in a frozen run; the score always
@@ -393,23 +393,13 @@ impl Store {
             add(&mut facts, &[(unit_id, 100)], Metric::LateReports, 0, &format!("{week} 周调度：{n} 个重点项目逾期或未报送进展"), 100);
         }
 
-        // Follow-ups, targets contacted and events, counted in the database (they run to millions).
+        // Follow-ups and targets contacted: they run to millions, so counted from the kept counts.
         let period = format!("{start} 至 {cutoff}");
-        let in_period = || follow_up::Entity::find().filter(follow_up::Column::HappenedOn.gte(start)).filter(follow_up::Column::HappenedOn.lte(cutoff)).filter(follow_up::Column::UnitId.is_in(ids.clone()));
-        let all: Vec<(i64, i64)> = in_period().select_only().column(follow_up::Column::UnitId).column_as(follow_up::Column::Id.count(), "n").group_by(follow_up::Column::UnitId).into_tuple().all(&self.db).await?;
-        for (unit_id, n) in all {
+        let contacts = self.contact_counts(&ids, start, cutoff).await?;
+        for (unit_id, n) in contacts.follow_ups {
             add(&mut facts, &[(unit_id, 100)], Metric::FollowUps, 0, &format!("{period} 跟进记录 {n} 条"), n * 100);
         }
-        let targets: Vec<(i64, i64)> = in_period()
-            .select_only()
-            .column(follow_up::Column::UnitId)
-            .column_as(Expr::cust("COUNT(DISTINCT target_id)"), "n")
-            .filter(follow_up::Column::TargetId.is_not_null())
-            .group_by(follow_up::Column::UnitId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        for (unit_id, n) in targets {
+        for (unit_id, n) in contacts.targets {
             add(&mut facts, &[(unit_id, 100)], Metric::TargetsContacted, 0, &format!("{period} 对接目标企业 {n} 家"), n * 100);
         }
         // Promotion events the unit organised and held in the period, one record each.

@@ -1,10 +1,11 @@
 //! Follow-ups (对接记录) with their attachments, the next steps they set, and saved list views.
 //! Logging one updates its target: the date of last contact, and 未接触 → 已接触.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, Query as SqlQuery};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use domain::access::Visibility;
@@ -342,5 +343,78 @@ impl Store {
             return Err(StoreError::NotFound("没有这个视图".into()));
         }
         Ok(())
+    }
+}
+
+/// Per unit, its follow-ups over a period and the distinct targets they reached (units with none
+/// are absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactCounts {
+    pub follow_ups: BTreeMap<i64, i64>,
+    pub targets: BTreeMap<i64, i64>,
+}
+
+impl Store {
+    /// The units' follow-ups and targets reached from `from` to `to`. A period from 1 January to a
+    /// day of the same year (the assessment's) is read from the counts triggers keep (m0017), a
+    /// few hundred rows a unit at most; any other is counted from the follow-ups themselves.
+    pub async fn contact_counts(&self, unit_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<ContactCounts> {
+        let kept = from.ordinal() == 1 && to.year() == from.year();
+        self.count_contacts(unit_ids, from, to, kept).await
+    }
+
+    /// The same, always counted from the follow-ups: what the kept counts must equal.
+    pub async fn contact_counts_grouped(&self, unit_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<ContactCounts> {
+        self.count_contacts(unit_ids, from, to, false).await
+    }
+
+    async fn count_contacts(&self, unit_ids: &[i64], from: NaiveDate, to: NaiveDate, kept: bool) -> Result<ContactCounts> {
+        let mut counts = ContactCounts::default();
+        if unit_ids.is_empty() || from > to {
+            return Ok(counts);
+        }
+        use sea_orm::sea_query::ExprTrait;
+        let ids = unit_ids.to_vec();
+        let unit = || Expr::col(Alias::new("unit_id"));
+        let (follow_ups, targets): (Vec<(i64, i64)>, Vec<(i64, i64)>) = if kept {
+            let per_day = SqlQuery::select()
+                .column(Alias::new("unit_id"))
+                .expr(Expr::cust("CAST(SUM(follow_ups) AS BIGINT)"))
+                .from(Alias::new("follow_up_day_counts"))
+                .and_where(unit().is_in(ids.clone()))
+                .and_where(Expr::col(Alias::new("day")).gte(from))
+                .and_where(Expr::col(Alias::new("day")).lte(to))
+                .group_by_col(Alias::new("unit_id"))
+                .to_owned();
+            let first = SqlQuery::select()
+                .column(Alias::new("unit_id"))
+                .expr(Expr::cust("COUNT(*)"))
+                .from(Alias::new("target_first_contacts"))
+                .and_where(unit().is_in(ids))
+                .and_where(Expr::col(Alias::new("year")).eq(from.year()))
+                .and_where(Expr::col(Alias::new("first_on")).lte(to))
+                .group_by_col(Alias::new("unit_id"))
+                .to_owned();
+            let pairs = |rows: Vec<sea_orm::QueryResult>| rows.iter().map(|r| r.try_get_many_by_index()).collect::<std::result::Result<Vec<(i64, i64)>, _>>();
+            (pairs(self.db.query_all(&per_day).await?)?, pairs(self.db.query_all(&first).await?)?)
+        } else {
+            // One pass over the (unit, day, target) index gives both.
+            let rows: Vec<(i64, i64, i64)> = follow_up::Entity::find()
+                .select_only()
+                .column(follow_up::Column::UnitId)
+                .column_as(follow_up::Column::Id.count(), "n")
+                .column_as(Expr::cust("COUNT(DISTINCT target_id)"), "t")
+                .filter(follow_up::Column::HappenedOn.gte(from))
+                .filter(follow_up::Column::HappenedOn.lte(to))
+                .filter(follow_up::Column::UnitId.is_in(ids))
+                .group_by(follow_up::Column::UnitId)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            (rows.iter().map(|(u, n, _)| (*u, *n)).collect(), rows.iter().filter(|(_, _, t)| *t > 0).map(|(u, _, t)| (*u, *t)).collect())
+        };
+        counts.follow_ups.extend(follow_ups.into_iter().filter(|(_, n)| *n > 0));
+        counts.targets.extend(targets.into_iter().filter(|(_, n)| *n > 0));
+        Ok(counts)
     }
 }

@@ -112,7 +112,7 @@ async fn with_data(store: &Store) {
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts", "m0016_project_fact_counts"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts", "m0016_project_fact_counts", "m0017_follow_up_kept_counts"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
@@ -469,4 +469,92 @@ async fn the_search_outbox_is_read_in_batches_that_never_split_a_transaction() {
         assert_eq!(sizes, vec![4, 4, 4, 1]);
     }
     assert_eq!(store.outbox_pending(cursor, &skip, 100).await.unwrap(), 0);
+}
+
+/// Follow-ups and targets reached are counted from tables triggers keep (m0017); after every kind
+/// of write to follow-ups (logging one, an edit of its unit, target or day, a delete, a restore)
+/// they must equal the counts grouped from the follow-ups themselves, for any cut-off.
+#[tokio::test]
+async fn the_kept_contact_counts_equal_the_follow_ups_grouped_after_every_kind_of_write() {
+    use chrono::{Datelike, NaiveDate};
+    let db = TestDb::new().await;
+    let store = &db.store;
+    with_data(store).await;
+    let nanzheng = store.unit_by_code("610703").await.unwrap().unwrap();
+    let chenggu = store.unit_by_code("610722").await.unwrap().unwrap();
+    let units = [nanzheng.id, chenggu.id];
+    let officer = store.user_by_name("zhang").await.unwrap().unwrap();
+    let company = |name: &'static str| async move { store.create_enterprise(&who(), &store::enterprises::EnterpriseInput { name: name.into(), industry_code: "3741".into(), ..Default::default() }, false).await.unwrap() };
+    let (a, b) = (company("汉江药业股份有限公司").await, company("陕西汉中钢铁有限责任公司").await);
+    let target_of = |enterprise_id: i64, unit_id: i64| async move {
+        store
+            .create_target(&who(), &store::targets::NewTarget { enterprise_id, owner_unit_id: unit_id, owner_user_id: None, priority: domain::target::Priority::B, source: String::new(), note: String::new(), link_ids: vec![] })
+            .await
+            .unwrap()
+    };
+    let (ta, tb) = (target_of(a.id, nanzheng.id).await, target_of(b.id, chenggu.id).await);
+    let year = chrono::Utc::now().year() - 1;
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).unwrap();
+    let mut serial = 0;
+    let mut log = |unit_id: i64, enterprise_id: i64, target_id: Option<i64>, happened_on: NaiveDate| {
+        serial += 1;
+        let visit = store::follow_ups::NewFollowUp {
+            enterprise_id,
+            target_id,
+            project_id: None,
+            happened_on,
+            kind: domain::target::FollowUpKind::Call,
+            place: String::new(),
+            latitude_e6: None,
+            longitude_e6: None,
+            participants: String::new(),
+            summary: "电话沟通".into(),
+            next_step: String::new(),
+            next_due: None,
+            client_key: format!("kept-counts-{serial:04}"),
+        };
+        async move { store.create_follow_up(&who(), officer.id, unit_id, &visit, vec![]).await.unwrap().0 }
+    };
+    // The periods the assessment asks for (1 January to each month's end, and to a day inside a
+    // month), the year before and the year after included.
+    let cutoffs: Vec<NaiveDate> = (1..=12).map(|m| day(m, 28)).chain([day(2, 10), day(3, 9), day(12, 31), NaiveDate::from_ymd_opt(year + 1, 1, 31).unwrap()]).collect();
+    let same = |step: &'static str| {
+        let cutoffs = cutoffs.clone();
+        async move {
+            for to in cutoffs {
+                let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap();
+                let kept = store.contact_counts(&units, from, to).await.unwrap();
+                assert_eq!(kept, store.contact_counts_grouped(&units, from, to).await.unwrap(), "after {step}, 1 January to {to}");
+            }
+            store.contact_counts(&units, day(1, 1), day(12, 31)).await.unwrap()
+        }
+    };
+    same("no follow-ups of that year").await;
+    log(nanzheng.id, a.id, Some(ta.id), day(3, 10)).await;
+    let first = log(nanzheng.id, a.id, Some(ta.id), day(2, 1)).await;
+    log(nanzheng.id, a.id, Some(ta.id), day(2, 20)).await;
+    log(nanzheng.id, b.id, None, day(2, 1)).await;
+    let late = log(chenggu.id, b.id, Some(tb.id), day(12, 30)).await;
+    log(chenggu.id, a.id, Some(ta.id), day(6, 1)).await;
+    log(chenggu.id, b.id, Some(tb.id), NaiveDate::from_ymd_opt(year + 1, 1, 5).unwrap()).await;
+    let counts = same("follow-ups logged over two years").await;
+    assert_eq!(counts.follow_ups.get(&nanzheng.id), Some(&4), "Nanzheng's four follow-ups of the year");
+    assert_eq!(counts.targets.get(&nanzheng.id), Some(&1), "one target, however often followed up");
+    assert_eq!(counts.targets.get(&chenggu.id), Some(&2));
+    let first_of_march = store.contact_counts(&units, day(1, 1), day(3, 1)).await.unwrap();
+    assert_eq!((first_of_march.follow_ups.get(&nanzheng.id), first_of_march.targets.get(&chenggu.id)), (Some(&3), None), "Chenggu reached nobody by 1 March");
+    // Whatever writes a follow-up's unit, target or day, or deletes one, the counts follow.
+    store.db.execute_unprepared(&format!("UPDATE follow_ups SET happened_on = '{}' WHERE id = {}", day(11, 2), first.id)).await.unwrap();
+    same("the first contact moved to November, the next one becoming the first").await;
+    store.db.execute_unprepared(&format!("UPDATE follow_ups SET unit_id = {}, target_id = NULL WHERE id = {}", chenggu.id, late.id)).await.unwrap();
+    same("a follow-up moved to another unit, without its target").await;
+    store.db.execute_unprepared(&format!("DELETE FROM attachments WHERE follow_up_id = {}", first.id)).await.unwrap();
+    store.db.execute_unprepared(&format!("DELETE FROM follow_ups WHERE id = {}", first.id)).await.unwrap();
+    let before = same("a follow-up deleted").await;
+    // A restore deletes every follow-up and writes it again: the counts follow both.
+    let file = std::env::temp_dir().join(format!("zs-contacts-{}.jsonl", std::process::id()));
+    store.backup_to(&file).await.unwrap();
+    store.restore_from(&file, true).await.unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(same("a restore over the same data").await, before);
 }

@@ -15,7 +15,7 @@ use store::{Migrator, Store, Who};
 /// Tables never written to a fixture: the migration bookkeeping, the search index's feed and
 /// identity, which each database makes for itself, and the city's figures by stage, which triggers
 /// keep from the projects (backup leaves them out for the same reasons).
-const NOT_IN_FIXTURES: [&str; 4] = ["seaql_migrations", "search_outbox", "search_source", "project_fact_counts"];
+const NOT_IN_FIXTURES: [&str; 6] = ["seaql_migrations", "search_outbox", "search_source", "project_fact_counts", "follow_up_day_counts", "target_first_contacts"];
 
 /// Columns added to a table that already existed, and what every upgraded row must hold in them
 /// (`None`: NULL). A migration that adds a column to an old table must say here what old rows get;
@@ -589,6 +589,17 @@ async fn check(store: &Store, fixture: &Fixture, latest: &BTreeMap<String, Vec<(
     // m0016 computes the city's figures by stage from the projects an old database holds.
     let kept = store.project_figures(domain::access::Visibility::All, &store::projects::ProjectFilter::default(), true).await.expect("read the kept figures");
     assert_eq!(kept, store.project_figures_grouped().await.expect("group the figures"), "from {from}: the figures by stage kept by m0016 differ from the projects'");
+    // m0017 computes each unit's follow-ups and targets reached per year from the follow-ups.
+    let units: Vec<i64> = store.units().await.expect("read the units").iter().map(|u| u.id).collect();
+    let mut logged = 0;
+    for year in 2015..=2035 {
+        let (first, last) = (chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
+        let kept = store.contact_counts(&units, first, last).await.expect("read the kept contact counts");
+        assert_eq!(kept, store.contact_counts_grouped(&units, first, last).await.expect("count the follow-ups"), "from {from}: the contact counts kept by m0017 differ from the follow-ups', {year}");
+        logged += kept.follow_ups.values().sum::<i64>();
+    }
+    let fixture_follow_ups = fixture.table("follow_ups").map_or(0, |t| t.rows.len() as i64);
+    assert!(logged >= fixture_follow_ups, "from {from}: {logged} follow-ups counted of the fixture's {fixture_follow_ups}");
 
     check_new_writes(store, fixture, audited).await;
 }
