@@ -97,6 +97,9 @@ pub struct Store {
     pub(crate) profile: kept::Kept<Vec<profile::ClusterTree>>,
 }
 
+/// Rows a SQLite connection's thread may read ahead of the page taking them.
+const ROWS_AHEAD: usize = 4096;
+
 impl Store {
     /// Connects; for SQLite the file (and its folder) is created when missing and WAL,
     /// foreign keys, a busy timeout and NORMAL synchronous mode are set on every connection.
@@ -126,6 +129,12 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     // ANALYZE (and `PRAGMA optimize`) read a sample of each index, not all of it.
                     .pragma("analysis_limit", "1000")
+                    // sqlx runs each connection on a thread of its own and hands rows over a channel.
+                    // With its default of 50 rows, a statement reading thousands (the city's
+                    // projects, a rates page) stalled that thread on every row the page had not yet
+                    // taken, and woke it again for the next: two thread switches a row. With room
+                    // for this many the thread reads a whole page's rows and goes back to sleep.
+                    .row_buffer_size(ROWS_AHEAD)
             })
             .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(async move { plan_from_sql_alone(conn, true).await.map(drop) })));
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
