@@ -369,9 +369,8 @@ impl Store {
     }
 
     async fn count_contacts(&self, unit_ids: &[i64], from: NaiveDate, to: NaiveDate, kept: bool) -> Result<ContactCounts> {
-        let mut counts = ContactCounts::default();
         if unit_ids.is_empty() || from > to {
-            return Ok(counts);
+            return Ok(ContactCounts::default());
         }
         use sea_orm::sea_query::ExprTrait;
         let ids = unit_ids.to_vec();
@@ -411,10 +410,9 @@ impl Store {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            (rows.iter().map(|(u, n, _)| (*u, *n)).collect(), rows.iter().filter(|(_, _, t)| *t > 0).map(|(u, _, t)| (*u, *t)).collect())
+            (rows.iter().map(|(u, n, _)| (*u, *n)).collect(), rows.iter().map(|(u, _, t)| (*u, *t)).collect())
         };
-        counts.follow_ups.extend(follow_ups.into_iter().filter(|(_, n)| *n > 0));
-        counts.targets.extend(targets.into_iter().filter(|(_, n)| *n > 0));
-        Ok(counts)
+        let some = |pairs: Vec<(i64, i64)>| pairs.into_iter().filter(|(_, n)| *n > 0).collect();
+        Ok(ContactCounts { follow_ups: some(follow_ups), targets: some(targets) })
     }
 }
