@@ -168,11 +168,18 @@ fn check_text(label: &str, text: &str) -> Result<String> {
 }
 
 impl Store {
+    /// The weekly dispatch's rules, kept briefly: every unit officer's home page asks them.
     pub async fn dispatch_rules(&self) -> Result<DispatchRules> {
-        match settings::get(&self.db, DISPATCH_RULES).await? {
-            Some(text) => DispatchRules::parse(&text).map_err(StoreError::Invalid),
-            None => Ok(DispatchRules::default()),
+        if let Some(kept) = self.dispatch_rules.get() {
+            return Ok((*kept).clone());
         }
+        let reading = self.dispatch_rules.reading();
+        let rules = match settings::get(&self.db, DISPATCH_RULES).await? {
+            Some(text) => DispatchRules::parse(&text).map_err(StoreError::Invalid)?,
+            None => DispatchRules::default(),
+        };
+        self.dispatch_rules.keep(reading, std::sync::Arc::new(rules.clone()));
+        Ok(rules)
     }
 
     pub async fn set_dispatch_rules(&self, who: &Who, rules: &DispatchRules) -> Result<()> {
@@ -182,6 +189,7 @@ impl Store {
         settings::set(&txn, DISPATCH_RULES, &rules.to_toml()).await?;
         audit::append(&txn, who, Event::new("update", "dispatch_rules", "").change(Some(&before), Some(rules))).await?;
         txn.commit().await?;
+        self.dispatch_rules.forget();
         Ok(())
     }
 

@@ -12,7 +12,7 @@ use domain::access::Visibility;
 use domain::target::{Engagement, FollowUpKind};
 
 use crate::audit::{self, Event};
-use crate::entities::{attachment, enterprise, follow_up, project, saved_view, target, user};
+use crate::entities::{attachment, enterprise, follow_up, project, saved_view, target};
 use crate::{Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone)]
@@ -265,7 +265,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let user_ids: Vec<i64> = rows.iter().map(|f| f.user_id).collect();
-        let users: HashMap<i64, String> = user::Entity::find().filter(user::Column::Id.is_in(user_ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let users = self.user_names(user_ids).await?;
         let units = self.unit_names().await?;
         let ent_ids: Vec<i64> = rows.iter().map(|f| f.enterprise_id).collect();
         let names: HashMap<i64, String> = enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(ent_ids)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();

@@ -95,6 +95,10 @@ pub struct Store {
     /// The unit directory and the industry profile, kept briefly (see [`kept`]).
     pub(crate) units: kept::Kept<units::Directory>,
     pub(crate) profile: kept::Kept<Vec<profile::ClusterTree>>,
+    /// Every account's display name, kept briefly (see [`Store::user_names`]).
+    pub(crate) user_names: kept::Kept<std::collections::HashMap<i64, String>>,
+    /// The weekly dispatch's rules, kept briefly.
+    pub(crate) dispatch_rules: kept::Kept<domain::dispatch::DispatchRules>,
 }
 
 /// Rows a SQLite connection's thread may read ahead of the page taking them.
@@ -138,14 +142,16 @@ impl Store {
             })
             .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(async move { plan_from_sql_alone(conn, true).await.map(drop) })));
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
-        Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default() })
+        Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default(), user_names: Default::default(), dispatch_rules: Default::default() })
     }
 
-    /// Forgets the kept unit directory and profile after a write to either (a unit's name is
-    /// shown in the profile as a chain's lead).
+    /// Forgets everything kept: after a write to the units or the profile (a unit's name is shown
+    /// in the profile as a chain's lead), and after a restore.
     pub(crate) fn forget_kept(&self) {
         self.units.forget();
         self.profile.forget();
+        self.user_names.forget();
+        self.dispatch_rules.forget();
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -1244,11 +1244,7 @@ impl Store {
         let units = self.unit_names().await?;
         let chains = self.chain_names(projects.iter().filter_map(|p| p.chain_id)).await?;
         let owner_ids: Vec<i64> = projects.iter().filter_map(|p| p.owner_user_id).collect();
-        let owners: HashMap<i64, String> = if owner_ids.is_empty() {
-            HashMap::new()
-        } else {
-            user::Entity::find().select_only().column(user::Column::Id).column(user::Column::DisplayName).filter(user::Column::Id.is_in(owner_ids)).into_tuple().all(&self.db).await?.into_iter().collect()
-        };
+        let owners = self.user_names(owner_ids).await?;
         let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
         let shares = credit_share::Entity::find().filter(credit_share::Column::ProjectId.is_in(ids)).order_by_desc(credit_share::Column::Percent).all(&self.db).await?;
         Ok(projects
@@ -1471,11 +1467,7 @@ impl Store {
                 verify_ref: None,
             }));
         }
-        // The names of the people who appear only: a province has thousands of accounts.
-        let mut people: Vec<i64> = items.iter().filter_map(|(u, _)| *u).collect();
-        people.sort_unstable();
-        people.dedup();
-        let names: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::Id.is_in(people)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+        let names = self.user_names(items.iter().filter_map(|(u, _)| *u)).await?;
         let mut items: Vec<TimelineItem> = items.into_iter().map(|(u, item)| TimelineItem { who: u.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "系统".into()), ..item }).collect();
         items.sort_by(|a, b| b.on.cmp(&a.on).then(b.at.cmp(&a.at)));
         Ok(items)

@@ -218,11 +218,7 @@ impl Store {
         let enterprises: HashMap<i64, enterprise::Model> = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ent_ids)).all(&self.db).await?.into_iter().map(|e| (e.id, e)).collect();
         let units = self.unit_names().await?;
         let user_ids: Vec<i64> = targets.iter().filter_map(|t| t.owner_user_id).collect();
-        let users: HashMap<i64, String> = if user_ids.is_empty() {
-            HashMap::new()
-        } else {
-            user::Entity::find().select_only().column(user::Column::Id).column(user::Column::DisplayName).filter(user::Column::Id.is_in(user_ids)).into_tuple().all(&self.db).await?.into_iter().collect()
-        };
+        let users = self.user_names(user_ids).await?;
         // Each target's links by name, in one statement.
         let target_ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
         let ties: Vec<(i64, String)> = target_link::Entity::find()

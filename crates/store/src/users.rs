@@ -1,5 +1,7 @@
 //! Accounts: creation, changes, sign-in bookkeeping (failures, lockout) and passwords.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -87,6 +89,39 @@ impl Store {
         user::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::NotFound("没有这个用户".into()))
     }
 
+    /// The display names of these accounts. Pages name the people behind follow-ups, targets and
+    /// projects; a province has a few thousand accounts, so their names are read together and kept
+    /// briefly (as the unit directory is), and an account newer than what is kept is read itself.
+    /// A rename through this instance is shown at once, through another within seconds.
+    pub async fn user_names(&self, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>> {
+        let kept = match self.user_names.get() {
+            Some(kept) => kept,
+            None => {
+                let reading = self.user_names.reading();
+                let all: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
+                let all = std::sync::Arc::new(all);
+                self.user_names.keep(reading, all.clone());
+                all
+            }
+        };
+        let mut names = HashMap::new();
+        let mut newer = Vec::new();
+        for id in ids {
+            match kept.get(&id) {
+                Some(name) => {
+                    names.insert(id, name.clone());
+                }
+                None => newer.push(id),
+            }
+        }
+        newer.sort_unstable();
+        newer.dedup();
+        for chunk in newer.chunks(500) {
+            names.extend(user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::Id.is_in(chunk.to_vec())).into_tuple::<(i64, String)>().all(&self.db).await?);
+        }
+        Ok(names)
+    }
+
     pub async fn user_by_name(&self, username: &str) -> Result<Option<user::Model>> {
         Ok(user::Entity::find().filter(user::Column::Username.eq(username.trim())).one(&self.db).await?)
     }
@@ -128,6 +163,11 @@ impl Store {
 
     pub async fn count_users(&self) -> Result<u64> {
         Ok(user::Entity::find().count(&self.db).await?)
+    }
+
+    /// The accounts of one unit, counted without reading them.
+    pub async fn count_users_of(&self, unit_id: i64) -> Result<u64> {
+        Ok(user::Entity::find().filter(user::Column::UnitId.eq(unit_id)).count(&self.db).await?)
     }
 
     pub async fn create_user(&self, who: &Who, new: NewUser) -> Result<user::Model> {
@@ -179,6 +219,7 @@ impl Store {
         }
         audit::append(&txn, who, Event::new("update", "user", id).change(Some(&before), Some(&after))).await?;
         txn.commit().await?;
+        self.user_names.forget();
         Ok(after)
     }
 

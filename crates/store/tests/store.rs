@@ -395,6 +395,37 @@ async fn the_unit_directory_shows_a_unit_made_or_changed_here_at_once() {
 }
 
 #[tokio::test]
+async fn the_kept_account_names_show_an_account_made_or_renamed_here_at_once() {
+    use store::users::UserChanges;
+    let db = TestDb::new().await;
+    let store = &db.store;
+    with_data(store).await;
+    let unit = store.unit_by_code("610703").await.unwrap().unwrap();
+    let zhang = store.user_by_name("zhang").await.unwrap().unwrap();
+    let li = store.user_by_name("li").await.unwrap().unwrap();
+    // Read once so the names are kept, then make an account: it is named although it is newer.
+    let names = store.user_names([zhang.id, li.id]).await.unwrap();
+    assert_eq!((names[&zhang.id].as_str(), names[&li.id].as_str()), ("zhang 先生", "li 先生"));
+    let new = NewUser { username: "wang".into(), display_name: "王五".into(), phone: "13900000001".into(), unit_id: unit.id, roles: vec![Role::Officer], password_hash: zhang.password_hash.clone(), must_change_password: true };
+    let wang = store.create_user(&who(), new).await.unwrap();
+    let names = store.user_names([wang.id, zhang.id, wang.id]).await.unwrap();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[&wang.id], "王五");
+    // A rename here of a kept name is shown at once.
+    let changes = UserChanges { display_name: "张三（改）".into(), phone: zhang.phone.clone(), unit_id: unit.id, roles: vec![Role::Officer], active: true };
+    store.update_user(&who(), zhang.id, changes).await.unwrap();
+    assert_eq!(store.user_names([zhang.id]).await.unwrap()[&zhang.id], "张三（改）");
+    // Another instance, holding its own names, reads an account made since; no name for none.
+    let other = Store::connect(&db.url, 2).await.unwrap();
+    assert_eq!(other.user_names([li.id]).await.unwrap()[&li.id], "li 先生");
+    let zhao = NewUser { username: "zhao".into(), display_name: "赵六".into(), phone: "13900000002".into(), unit_id: unit.id, roles: vec![Role::Officer], password_hash: zhang.password_hash.clone(), must_change_password: true };
+    let zhao = store.create_user(&who(), zhao).await.unwrap();
+    let names = other.user_names([zhao.id, zhao.id + 1000]).await.unwrap();
+    assert_eq!(names.get(&zhao.id).map(String::as_str), Some("赵六"));
+    assert!(!names.contains_key(&(zhao.id + 1000)), "an account that does not exist has no name");
+}
+
+#[tokio::test]
 async fn the_kept_profile_shows_a_link_edited_here_and_a_renamed_lead_at_once() {
     use domain::UnitKind;
     use store::profile::{LinkInput, LinkNode};

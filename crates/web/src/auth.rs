@@ -192,7 +192,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             Err(response) => return response,
         }
     } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
-        match load_user(&state, &token, &ip).await {
+        // A page view shows the unread notifications: counted in the session's own statement
+        // (not for assets, probes or the API).
+        let page_view = req.method() == Method::GET && !is_public(&path) && !path.starts_with("/api/");
+        match load_user(&state, &token, &ip, page_view).await {
             Ok(Some(user)) => current = Some(user),
             Ok(None) => stale_cookie = true,
             Err(e) => return e.into_response(),
@@ -238,10 +241,6 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
 
     let who = current.as_ref().map(CurrentUser::who);
-    if let Some(user) = current.as_mut().filter(|_| req.method() == Method::GET && !is_public(&path) && !path.starts_with("/api/")) {
-        // One indexed COUNT per page view (not for assets, probes or the API).
-        user.unread = state.store.unread_count(user.user.id).await.unwrap_or(0);
-    }
     if let Some(user) = current {
         req.extensions_mut().insert(user);
     }
@@ -271,11 +270,11 @@ pub fn append_cookie(response: &mut Response, cookie: &str) {
     }
 }
 
-async fn load_user(state: &AppState, token: &str, ip: &str) -> Result<Option<CurrentUser>, AppError> {
+async fn load_user(state: &AppState, token: &str, ip: &str, page_view: bool) -> Result<Option<CurrentUser>, AppError> {
     let security = &state.config.security;
     let idle = Duration::minutes(security.idle_timeout_minutes);
     let absolute = Duration::hours(security.absolute_timeout_hours);
-    let Some((session, user)) = state.store.session_by_token(token, idle, absolute).await? else {
+    let Some(store::sessions::LiveSession { session, user, unread }) = state.store.live_session(token, idle, absolute, page_view).await? else {
         return Ok(None);
     };
     if user.locked_until.is_some_and(|t| t > Utc::now()) {
@@ -293,7 +292,7 @@ async fn load_user(state: &AppState, token: &str, ip: &str) -> Result<Option<Cur
         csrf: session.csrf_token,
         ip: ip.to_string(),
         must_change_password,
-        unread: 0,
+        unread,
         token_id: None,
         user,
         unit,

@@ -229,6 +229,8 @@ async fn the_centre_lists_unread_first_links_to_records_and_marks_read() {
     let reminder = |key: &str, title: &str, link: &str| Reminder { rule: Rule::NextStepDue, key: key.into(), title: title.into(), body: "下一步：送地价表\n期限：2026-11-27".into(), link: link.into(), recipients: vec![officer], units: vec![] };
     app.store.enqueue(&[reminder("a:1", "下一步今天到期：秦岭航空零部件", "/targets/7"), reminder("a:2", "下一步今天到期：汉江锂电", "https://evil.example/")], now).await.unwrap();
     app.store.enqueue(&[reminder("a:3", "较早的一条", "/")], now - Duration::hours(1)).await.unwrap();
+    // Another officer's unread one: never counted on this officer's bell.
+    app.store.enqueue(&[Reminder { recipients: vec![stranger], ..reminder("b:1", "别人的提醒", "/") }], now).await.unwrap();
     let first = app.store.inbox(officer, 10).await.unwrap();
     app.store.read_notification(officer, first.iter().find(|n| n.title == "较早的一条").unwrap().id, now).await.unwrap();
 
@@ -257,7 +259,9 @@ async fn the_centre_lists_unread_first_links_to_records_and_marks_read() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let denials = app.audit("update", "denied").await;
     assert!(denials.iter().any(|e| e.username == "officer-610722" && e.entity == "notification" && e.entity_id == ids[0].to_string()), "the denial is audited");
-    assert!(app.store.inbox(stranger, 10).await.unwrap().is_empty());
+    let theirs: Vec<String> = app.store.inbox(stranger, 10).await.unwrap().into_iter().map(|n| n.title).collect();
+    assert_eq!(theirs, vec!["别人的提醒".to_string()], "the refused mark moved nothing into their inbox");
+    assert!(other.get_html("/").await.contains("通知：1 条未读"), "their bell counts their own");
 
     app.store.enqueue(&[reminder("a:4", "又一条", "/")], now).await.unwrap();
     assert!(app.get_html("/").await.contains("通知：1 条未读"));

@@ -29,7 +29,7 @@ struct HomePage {
     waiting: Vec<Waiting>,
     gaps: usize,
     chains: usize,
-    unit_users: usize,
+    unit_users: u64,
     overdue: Vec<store::follow_ups::FollowUpView>,
     due_soon: Vec<store::follow_ups::FollowUpView>,
     stale: u64,
@@ -112,7 +112,7 @@ pub async fn home(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
             weak + missing
         })
         .sum();
-    let unit_users = state.store.users(Some(user.unit.id), "").await?.len();
+    let unit_users = state.store.count_users_of(user.unit.id).await?;
     let today = Utc::now().date_naive();
     let (overdue, due_soon): (Vec<_>, Vec<_>) = state.store.next_steps(user.user.id, 30).await?.into_iter().partition(|f| f.follow_up.next_due.is_some_and(|d| d < today));
     let stale_filter = store::targets::TargetFilter { stale_days: Some(30), unit_id: Some(user.unit.id), per_page: 1, ..Default::default() };
