@@ -1,6 +1,6 @@
-//! Reference data kept briefly by each instance: the unit directory and the industry profile.
-//! Nearly every page names units or lists chains; a province has a few hundred units and a few
-//! thousand links, and they change a few times a year.
+//! Reference data kept briefly by each instance: the unit directory, the industry profile, the
+//! accounts' display names and the dispatch rules. Nearly every page names units, people or chains;
+//! a province has a few hundred units, a few thousand accounts and links, and they change rarely.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
