@@ -458,9 +458,13 @@ async fn units_cannot_take_over_projects_teams_or_confidential_names_that_are_no
     assert_eq!(app.store.project(id).await.unwrap().landing_unit_id, chenggu);
     // Team members come from the project's units, the bureau or the departments, not any county.
     let stranger = app.user_id("officer-610703").await.to_string();
+    let office_member = app.user_id("officer-sz").await.to_string();
+    let page = app.get_html(&format!("/projects/{id}")).await;
+    let picker = page.split("id=\"member\" name=\"user_id\">").nth(1).and_then(|rest| rest.split("</select>").next()).expect("the team picker");
+    assert!(picker.contains(&format!("<option value=\"{office_member}\">")) && picker.contains("（officer-sz）"), "the picker offers the source unit's people, by name and user name");
+    assert!(!picker.contains(&format!("value=\"{stranger}\"")), "and no one from an unrelated county");
     let refused = app.post_form(&format!("/projects/{id}"), &format!("/projects/{id}/team"), &[("user_id", &stranger), ("role", "member"), ("team", "project")]).await;
     assert!(refused.text().await.unwrap().contains("专班成员应来自本项目的落地单位、来源单位、市局或市级部门"));
-    let office_member = app.user_id("officer-sz").await.to_string();
     let added = app.post_form(&format!("/projects/{id}"), &format!("/projects/{id}/team"), &[("user_id", &office_member), ("role", "member"), ("team", "investor")]).await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     let member = app.store.team(None, Some(investor)).await.unwrap()[0].id;

@@ -732,7 +732,7 @@ struct ShowPage {
     policy: Vec<policy_item::Model>,
     shares: Vec<(i64, String, i32)>,
     units: Vec<unit::Model>,
-    people: Vec<user::Model>,
+    people: Vec<store::users::Person>,
     next_stages: Vec<Stage>,
     stages: Vec<(Stage, Option<NaiveDate>, Verification, bool)>,
     duplicate_of: Option<project::Model>,
@@ -826,7 +826,7 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
     let all_units = state.store.units().await?;
     let people = if rights.write {
         let serving: Vec<i64> = all_units.iter().filter(|u| u.id == p.landing_unit_id || u.id == p.source_unit_id || matches!(u.kind.as_str(), "bureau" | "department")).map(|u| u.id).collect();
-        state.store.active_users_of(&serving).await?
+        state.store.active_people_of(&serving).await?
     } else {
         Vec::new()
     };
