@@ -170,16 +170,16 @@ fn check_text(label: &str, text: &str) -> Result<String> {
 impl Store {
     /// The weekly dispatch's rules, kept briefly: every unit officer's home page asks them.
     pub async fn dispatch_rules(&self) -> Result<DispatchRules> {
-        if let Some(kept) = self.dispatch_rules.get() {
-            return Ok((*kept).clone());
-        }
-        let reading = self.dispatch_rules.reading();
-        let rules = match settings::get(&self.db, DISPATCH_RULES).await? {
-            Some(text) => DispatchRules::parse(&text).map_err(StoreError::Invalid)?,
-            None => DispatchRules::default(),
-        };
-        self.dispatch_rules.keep(reading, std::sync::Arc::new(rules.clone()));
-        Ok(rules)
+        let rules = self
+            .dispatch_rules
+            .get_or_read(|| async {
+                match settings::get(&self.db, DISPATCH_RULES).await? {
+                    Some(text) => DispatchRules::parse(&text).map_err(StoreError::Invalid),
+                    None => Ok(DispatchRules::default()),
+                }
+            })
+            .await?;
+        Ok((*rules).clone())
     }
 
     pub async fn set_dispatch_rules(&self, who: &Who, rules: &DispatchRules) -> Result<()> {

@@ -33,7 +33,7 @@ impl<T> Clone for Kept<T> {
 }
 
 /// A read in progress, to be kept with [`Kept::keep`] unless forgotten meanwhile.
-pub(crate) struct Reading {
+struct Reading {
     generation: u64,
     began: Instant,
 }
@@ -49,16 +49,31 @@ impl<T> Kept<T> {
     }
 
     /// Call before reading the database.
-    pub(crate) fn reading(&self) -> Reading {
+    fn reading(&self) -> Reading {
         Reading { generation: self.slot().generation, began: Instant::now() }
     }
 
     /// Keeps what `reading` read, unless it was forgotten after the read began.
-    pub(crate) fn keep(&self, reading: Reading, value: Arc<T>) {
+    fn keep(&self, reading: Reading, value: Arc<T>) {
         let mut slot = self.slot();
         if slot.generation == reading.generation {
             slot.value = Some((reading.began, value));
         }
+    }
+
+    /// The value, or what `read` reads, kept unless forgotten while it was being read.
+    pub(crate) async fn get_or_read<F, Fut>(&self, read: F) -> crate::Result<Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = crate::Result<T>>,
+    {
+        if let Some(kept) = self.get() {
+            return Ok(kept);
+        }
+        let reading = self.reading();
+        let value = Arc::new(read().await?);
+        self.keep(reading, value.clone());
+        Ok(value)
     }
 
     /// Forgets the value; the next read goes to the database.

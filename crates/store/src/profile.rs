@@ -270,32 +270,29 @@ impl Store {
 
     /// Active clusters → chains → links, in profile order; kept briefly (see [`crate::kept`]).
     pub async fn profile_tree(&self) -> Result<Arc<Vec<ClusterTree>>> {
-        if let Some(kept) = self.profile.get() {
-            return Ok(kept);
-        }
-        let reading = self.profile.reading();
-        let clusters = cluster::Entity::find().filter(cluster::Column::Active.eq(true)).order_by_asc(cluster::Column::Sort).all(&self.db).await?;
-        let chains = chain::Entity::find().filter(chain::Column::Active.eq(true)).order_by_asc(chain::Column::Sort).all(&self.db).await?;
-        let links = link::Entity::find().filter(link::Column::Active.eq(true)).order_by_asc(link::Column::Sort).order_by_asc(link::Column::Id).all(&self.db).await?;
-        let units = self.unit_names().await?;
-        let tree: Vec<ClusterTree> = clusters
-            .into_iter()
-            .map(|c| ClusterTree {
-                chains: chains
-                    .iter()
-                    .filter(|h| h.cluster_id == c.id)
-                    .map(|h| ChainTree {
-                        lead_unit_name: units.get(&h.lead_unit_id).cloned().unwrap_or_default(),
-                        links: link_forest(&links, h.id, None),
-                        chain: h.clone(),
+        self.profile
+            .get_or_read(|| async {
+                let clusters = cluster::Entity::find().filter(cluster::Column::Active.eq(true)).order_by_asc(cluster::Column::Sort).all(&self.db).await?;
+                let chains = chain::Entity::find().filter(chain::Column::Active.eq(true)).order_by_asc(chain::Column::Sort).all(&self.db).await?;
+                let links = link::Entity::find().filter(link::Column::Active.eq(true)).order_by_asc(link::Column::Sort).order_by_asc(link::Column::Id).all(&self.db).await?;
+                let units = self.unit_names().await?;
+                Ok(clusters
+                    .into_iter()
+                    .map(|c| ClusterTree {
+                        chains: chains
+                            .iter()
+                            .filter(|h| h.cluster_id == c.id)
+                            .map(|h| ChainTree {
+                                lead_unit_name: units.get(&h.lead_unit_id).cloned().unwrap_or_default(),
+                                links: link_forest(&links, h.id, None),
+                                chain: h.clone(),
+                            })
+                            .collect(),
+                        cluster: c,
                     })
-                    .collect(),
-                cluster: c,
+                    .collect())
             })
-            .collect();
-        let tree = Arc::new(tree);
-        self.profile.keep(reading, tree.clone());
-        Ok(tree)
+            .await
     }
 
     /// The names of these chains: active ones from the kept profile, retired ones read.

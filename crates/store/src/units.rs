@@ -66,15 +66,13 @@ impl Store {
     }
 
     async fn unit_directory(&self) -> Result<Arc<Directory>> {
-        if let Some(kept) = self.units.get() {
-            return Ok(kept);
-        }
-        let reading = self.units.reading();
-        let units = unit::Entity::find().order_by_asc(unit::Column::Id).all(&self.db).await?;
-        let names = Arc::new(units.iter().map(|u| (u.id, u.name.clone())).collect());
-        let directory = Arc::new(Directory { units, names });
-        self.units.keep(reading, directory.clone());
-        Ok(directory)
+        self.units
+            .get_or_read(|| async {
+                let units = unit::Entity::find().order_by_asc(unit::Column::Id).all(&self.db).await?;
+                let names = Arc::new(units.iter().map(|u| (u.id, u.name.clone())).collect());
+                Ok(Directory { units, names })
+            })
+            .await
     }
 
     pub async fn unit(&self, id: i64) -> Result<unit::Model> {

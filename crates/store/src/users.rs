@@ -102,16 +102,8 @@ impl Store {
     /// briefly (as the unit directory is), and an account newer than what is kept is read itself.
     /// A rename through this instance is shown at once, through another within seconds.
     pub async fn user_names(&self, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>> {
-        let kept = match self.user_names.get() {
-            Some(kept) => kept,
-            None => {
-                let reading = self.user_names.reading();
-                let all: HashMap<i64, String> = user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect();
-                let all = std::sync::Arc::new(all);
-                self.user_names.keep(reading, all.clone());
-                all
-            }
-        };
+        let names_of = |which: Condition| user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(which).into_tuple::<(i64, String)>();
+        let kept = self.user_names.get_or_read(|| async { Ok(names_of(Condition::all()).all(&self.db).await?.into_iter().collect()) }).await?;
         let mut names = HashMap::new();
         let mut newer = Vec::new();
         for id in ids {
@@ -125,7 +117,7 @@ impl Store {
         newer.sort_unstable();
         newer.dedup();
         for chunk in newer.chunks(500) {
-            names.extend(user::Entity::find().select_only().columns([user::Column::Id, user::Column::DisplayName]).filter(user::Column::Id.is_in(chunk.to_vec())).into_tuple::<(i64, String)>().all(&self.db).await?);
+            names.extend(names_of(Condition::all().add(user::Column::Id.is_in(chunk.to_vec()))).all(&self.db).await?);
         }
         Ok(names)
     }
