@@ -474,6 +474,7 @@ impl Search {
     /// Applies the outbox to the index until it is current (or `budget` changes were applied).
     /// Returns the changes applied.
     pub async fn catch_up(&self, budget: u64) -> Result<u64> {
+        store::release_connection().await;
         let _feeding = self.feeding.lock().await;
         self.catch_up_locked(budget).await
     }
@@ -574,6 +575,8 @@ impl Search {
             Some(0) => Ok(true),
             Some(_) => {
                 let started = Instant::now();
+                // The catch-up in progress may need a connection to finish.
+                store::release_connection().await;
                 let _feeding = self.feeding.lock().await;
                 let waited = started.elapsed();
                 if !self.covers(started) {

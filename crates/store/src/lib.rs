@@ -10,6 +10,7 @@ pub mod backup;
 pub mod bulk;
 pub mod chains;
 pub mod cockpit;
+mod db;
 pub mod dispatch;
 pub mod enterprises;
 pub mod events;
@@ -40,13 +41,13 @@ pub mod webhooks;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseTransaction, DbBackend, DbErr,
     TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
 pub use migration::Migrator;
-pub use sea_orm::DatabaseConnection as Db;
+pub use db::{Db, one_connection, release_connection};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,7 +90,7 @@ impl Who {
 /// A handle on the database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub db: DatabaseConnection,
+    pub db: Db,
     /// Scores of published assessment runs, parsed once: a run's results never change.
     pub(crate) frozen_scores: assessment::ScoresCache,
     /// The unit directory and the industry profile, kept briefly (see [`kept`]).
@@ -142,7 +143,7 @@ impl Store {
             })
             .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(async move { plan_from_sql_alone(conn, true).await.map(drop) })));
         let db = Database::connect(options).await.map_err(|e| fail(e.to_string()))?;
-        Ok(Store { db, frozen_scores: Default::default(), units: Default::default(), profile: Default::default(), user_names: Default::default(), dispatch_rules: Default::default() })
+        Ok(Store { db: Db::new(db), frozen_scores: Default::default(), units: Default::default(), profile: Default::default(), user_names: Default::default(), dispatch_rules: Default::default() })
     }
 
     /// Forgets everything kept: after a write to the units or the profile (a unit's name is shown
@@ -159,18 +160,18 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        Migrator::up(&self.db, None).await?;
+        Migrator::up(self.db.pool(), None).await?;
         Ok(())
     }
 
     /// Names of applied migrations, oldest first.
     pub async fn schema_version(&self) -> Result<Vec<String>> {
-        let applied = Migrator::get_applied_migrations(&self.db).await?;
+        let applied = Migrator::get_applied_migrations(self.db.pool()).await?;
         Ok(applied.iter().map(|m| m.name().to_string()).collect())
     }
 
     pub async fn pending_migrations(&self) -> Result<usize> {
-        Ok(Migrator::get_pending_migrations(&self.db).await?.len())
+        Ok(Migrator::get_pending_migrations(self.db.pool()).await?.len())
     }
 
     /// Gives the query planner statistics where they are missing or stale. SQLite keeps none
@@ -188,7 +189,7 @@ impl Store {
     }
 
     pub async fn ping(&self) -> Result<()> {
-        self.db.ping().await?;
+        self.db.pool().ping().await?;
         Ok(())
     }
 
@@ -196,11 +197,11 @@ impl Store {
     pub fn pool_use(&self) -> (u32, usize) {
         match self.backend() {
             DbBackend::Postgres => {
-                let pool = self.db.get_postgres_connection_pool();
+                let pool = self.db.pool().get_postgres_connection_pool();
                 (pool.size(), pool.num_idle())
             }
             _ => {
-                let pool = self.db.get_sqlite_connection_pool();
+                let pool = self.db.pool().get_sqlite_connection_pool();
                 (pool.size(), pool.num_idle())
             }
         }
@@ -278,14 +279,14 @@ mod tests {
     #[tokio::test]
     async fn every_sqlite_connection_plans_from_sql_alone() {
         let store = Store::connect("sqlite::memory:", 1).await.unwrap();
-        let mut conn = store.db.get_sqlite_connection_pool().acquire().await.unwrap();
+        let mut conn = store.db.pool().get_sqlite_connection_pool().acquire().await.unwrap();
         assert!(plan_from_sql_alone(&mut conn, false).await.unwrap(), "the pool's connection has the option on");
     }
 
     #[tokio::test]
     async fn a_connection_in_use_is_not_pinged_before_each_statement() {
         let store = Store::connect("sqlite::memory:", 1).await.unwrap();
-        let pool = store.db.get_sqlite_connection_pool();
+        let pool = store.db.pool().get_sqlite_connection_pool();
         assert!(!pool.options().get_test_before_acquire(), "no ping on every acquire");
     }
 

@@ -67,7 +67,7 @@ impl TestDb {
     /// Closes the connections and removes the database without blocking the runtime (drop
     /// does the same from a thread of its own, which holds up other tasks meanwhile).
     pub async fn remove(mut self) {
-        self.store.db.clone().close().await.ok();
+        self.store.db.pool().clone().close().await.ok();
         match self.cleanup.take() {
             Some(Cleanup::Postgres { admin_url, name }) => {
                 if let Ok(admin) = Database::connect(admin_url.as_str()).await {

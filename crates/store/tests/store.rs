@@ -118,7 +118,7 @@ async fn migrations_run_from_empty_and_again_without_change() {
     assert!(db.store.is_empty().await.unwrap());
     // Down and up again: every migration is reversible.
     use sea_orm_migration::MigratorTrait;
-    store::Migrator::down(&db.store.db, None).await.unwrap();
+    store::Migrator::down(db.store.db.pool(), None).await.unwrap();
     assert_eq!(db.store.pending_migrations().await.unwrap(), store::Migrator::migrations().len());
     db.store.migrate().await.unwrap();
     with_data(&db.store).await;

@@ -839,7 +839,7 @@ const SHOWS: &[(&str, &str, &str)] = &[
 const VOLATILE: &[&str] = &["audit_events", "audit_head", "sessions", "api_tokens", "idempotency_keys", "deliveries", "webhook_deliveries", "seaql_migrations"];
 
 async fn tables(store: &Store) -> Vec<String> {
-    let backend = store.db.get_database_backend();
+    let backend = store.backend();
     let sql = match backend {
         sea_orm::DatabaseBackend::Postgres => "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
         _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
@@ -850,7 +850,7 @@ async fn tables(store: &Store) -> Vec<String> {
 
 /// Every row of every business table, as text.
 async fn world(store: &Store, tables: &[String]) -> Vec<String> {
-    let backend = store.db.get_database_backend();
+    let backend = store.backend();
     let mut out = Vec::new();
     for table in tables {
         // Settings the workers keep (the webhook cursor follows the audit log) are not records.

@@ -279,7 +279,7 @@ async fn prepared() -> (TestDb, Vec<String>) {
     }
     // The drills open the database only between runs of the server: while it is killed nothing
     // else holds the SQLite file, so its restart recovers the write-ahead log on its own.
-    db.store.db.close_by_ref().await.unwrap();
+    db.store.db.pool().close_by_ref().await.unwrap();
     (db, tokens)
 }
 
@@ -394,7 +394,7 @@ async fn check_at(url: &str, ledgers: &[Arc<Mutex<Ledger>>]) -> Findings {
     let store = Store::connect(url, 1).await.expect("open the database after the kill");
     let ledgers: Vec<Ledger> = ledgers.iter().map(|l| l.lock().unwrap().clone()).collect();
     let findings = check(&store, &ledgers).await;
-    store.db.close_by_ref().await.ok();
+    store.db.pool().close_by_ref().await.ok();
     findings
 }
 
@@ -544,7 +544,7 @@ async fn backup_drill_online_backup_restores_every_acknowledged_write() {
 
     // Restore into a fresh database: the restore itself checks the audit chain; so does `audit verify`.
     let target = TestDb::new().await;
-    target.store.db.close_by_ref().await.unwrap();
+    target.store.db.pool().close_by_ref().await.unwrap();
     let restore_began = Instant::now();
     let restore = zhaoshang(&target.url, &["restore", "--from", first.to_str().unwrap()]);
     let restore_took = restore_began.elapsed();
@@ -583,13 +583,13 @@ async fn backup_drill_online_backup_restores_every_acknowledged_write() {
     let contacts = restored_store.contact_counts(&units, new_year, today).await.unwrap();
     assert!(!contacts.follow_ups.is_empty(), "the drill's writers logged follow-ups this year");
     assert_eq!(contacts, restored_store.contact_counts_grouped(&units, new_year, today).await.unwrap(), "the restored database's kept contact counts");
-    restored_store.db.close_by_ref().await.ok();
+    restored_store.db.pool().close_by_ref().await.ok();
 
     // The backup is one moment of the source: its audit log is the beginning of the source's log
     // as it stands now, and every company and follow-up in it is still there unchanged.
     let source_store = Store::connect(&source.url, 1).await.unwrap();
     let findings = check(&source_store, &ledgers.iter().map(|l| l.lock().unwrap().clone()).collect::<Vec<_>>()).await;
-    source_store.db.close_by_ref().await.ok();
+    source_store.db.pool().close_by_ref().await.ok();
     assert!(findings.problems.is_empty() && findings.saved_twice.is_empty(), "source database after the drill: {findings:#?}");
     let later = zhaoshang(&source.url, &["backup", "--to", after.to_str().unwrap()]);
     assert!(later.status.success(), "{}", text(&later));
@@ -652,7 +652,7 @@ async fn an_idempotency_key_saves_once_even_when_the_first_answer_was_not_kept()
         Sent::Unknown => "409: outcome of the first run unknown".into(),
         Sent::Refused(why) => why.clone(),
     };
-    store.db.close_by_ref().await.ok();
+    store.db.pool().close_by_ref().await.ok();
     std::fs::remove_file(&log).ok();
     assert_eq!(saved, 1, "one creation sent twice with the same Idempotency-Key saved {saved} companies; first answer {}, retry {}", describe(&first), describe(&retry));
 }

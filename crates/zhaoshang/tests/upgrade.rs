@@ -306,10 +306,10 @@ async fn sqlite() -> TestDb {
 
 /// Applies the migrations up to exactly `version` (1-based).
 async fn migrate_to(store: &Store, version: usize) {
-    let pending = Migrator::get_pending_migrations(&store.db).await.expect("read pending migrations").len();
+    let pending = Migrator::get_pending_migrations(store.db.pool()).await.expect("read pending migrations").len();
     let applied = migration_names().len() - pending;
     assert!(applied <= version, "the database is already past version {version}");
-    Migrator::up(&store.db, Some((version - applied) as u32)).await.unwrap_or_else(|e| panic!("migrate to version {version}: {e}"));
+    Migrator::up(store.db.pool(), Some((version - applied) as u32)).await.unwrap_or_else(|e| panic!("migrate to version {version}: {e}"));
 }
 
 async fn query_strings(store: &Store, sql: &str) -> Vec<Vec<Option<String>>> {

@@ -70,6 +70,8 @@ async fn figures(state: &AppState, key: &str, visibility: Visibility) -> Result<
     if let Some(c) = cache.get(key) {
         return Ok(c);
     }
+    // Whoever computes now (perhaps the warmer beside the server) may need a connection.
+    store::release_connection().await;
     let _turn = cache.computing.lock().await;
     if let Some(c) = cache.get(key) {
         return Ok(c);

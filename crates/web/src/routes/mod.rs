@@ -424,6 +424,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(middleware::from_fn(auth::api_errors))
+        .layer(middleware::from_fn(one_connection))
         .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -433,6 +434,12 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
         .with_state(state)
+}
+
+/// The statements of a request, its sign-in check and any denial audited included, share one
+/// connection of the pool instead of taking and testing one each (see `store::one_connection`).
+async fn one_connection(request: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    store::one_connection(next.run(request)).await
 }
 
 /// An .xlsx file as a download: an ASCII file name for old clients, the Chinese one for the rest.
