@@ -80,6 +80,14 @@ pub struct Who {
     pub ip: String,
 }
 
+impl StoreError {
+    /// No connection of the pool became free within the pool's wait: the instance is overloaded
+    /// or its pool too small, and the same request may well succeed a moment later.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Db(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout)))
+    }
+}
+
 impl Who {
     /// The command line or a background job acting on its own.
     pub fn system(what: &str) -> Who {

@@ -24,6 +24,10 @@ pub enum AppError {
     /// Not signed in: a redirect to the sign-in page (HTML) or 401 (API).
     #[error("请先登录")]
     SignIn { next: String, expired: bool },
+    /// Every database connection stayed in use for the pool's whole wait (the instance is
+    /// overloaded, or its pool too small): 503, worth trying again.
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
     #[error("系统内部错误，请稍后再试；如果反复出现，请联系管理员")]
     Internal(String),
 }
@@ -53,6 +57,7 @@ impl AppError {
             AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::SignIn { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +71,7 @@ impl AppError {
             AppError::TooMany => "请稍后再试",
             AppError::Unauthorized(_) => "请先登录",
             AppError::SignIn { .. } => "请先登录",
+            AppError::Busy => "系统繁忙",
             AppError::Internal(_) => "出错了",
         }
     }
@@ -78,6 +84,7 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(m) => AppError::BadRequest(m),
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Duplicate { message, .. } => AppError::Conflict(message),
+            busy if busy.is_busy() => AppError::Busy,
             other => AppError::Internal(format!("{other}: {other:?}")),
         }
     }
@@ -103,6 +110,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(chain) = &self {
             tracing::error!(error = %chain, "internal error");
+        }
+        if let AppError::Busy = &self {
+            tracing::warn!("no database connection became free in time: the pool (database.max_connections) is too small for the traffic");
         }
         let status = self.status();
         let detail = self.to_string();
@@ -133,4 +143,20 @@ impl IntoResponse for AppError {
 pub struct ErrorBody {
     pub status: StatusCode,
     pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_that_stays_busy_answers_503_in_chinese_and_other_database_errors_500() {
+        let busy = AppError::from(StoreError::Db(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout)));
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.to_string(), "系统繁忙，请稍后再试");
+        let closed = AppError::from(StoreError::Db(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)));
+        assert_eq!(closed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let broken = AppError::from(StoreError::Db(sea_orm::DbErr::Custom("broken".into())));
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
