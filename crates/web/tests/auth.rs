@@ -176,6 +176,13 @@ async fn a_new_account_must_change_its_password_first_and_the_policy_applies() {
         .await
         .unwrap();
     assert!(same.contains("不能与最近"), "no reuse");
+    let wrong = newcomer
+        .post_form("/account/password", "/account/password", &[("current_password", "Not-the-password-1"), ("new_password", "Qinling&Hanjiang9"), ("confirm_password", "Qinling&Hanjiang9")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("当前密码不正确"), "the current password is checked: {wrong}");
     let ok = newcomer
         .post_form("/account/password", "/account/password", &[("current_password", &first_password), ("new_password", "Qinling&Hanjiang9"), ("confirm_password", "Qinling&Hanjiang9")])
         .await;

@@ -10,6 +10,7 @@ use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::forms::{FormData, Query};
 use crate::views::{self, Page};
+use crate::routes::session::hashing;
 use crate::AppState;
 
 #[derive(Template)]
@@ -58,7 +59,8 @@ pub async fn change_password(State(state): State<AppState>, user: CurrentUser, f
     let current = form.raw("current_password");
     let new = form.raw("new_password");
     let confirm = form.raw("confirm_password");
-    if !passwords::verify(&current, &user.user.password_hash) {
+    let stored = user.user.password_hash.clone();
+    if !hashing(move || passwords::verify(&current, &stored)).await? {
         state.store.audit(&user.who(), audit::Event::new("change_password", "user", user.user.id).outcome(audit::FAILED).detail("当前密码错误")).await?;
         return render_password_page(&state, &user, vec!["当前密码不正确".into()]);
     }
@@ -71,14 +73,16 @@ pub async fn change_password(State(state): State<AppState>, user: CurrentUser, f
     }
     if errors.is_empty() {
         let history = state.store.password_history(user.user.id, state.config.password.history.max(1)).await?;
-        if passwords::verify(&new, &user.user.password_hash) || history.iter().any(|h| passwords::verify(&new, h)) {
+        let (candidate, stored) = (new.clone(), user.user.password_hash.clone());
+        if hashing(move || passwords::verify(&candidate, &stored) || history.iter().any(|h| passwords::verify(&candidate, h))).await? {
             errors.push(format!("新密码不能与最近 {} 次使用过的密码相同", state.config.password.history.max(1)));
         }
     }
     if !errors.is_empty() {
         return render_password_page(&state, &user, errors);
     }
-    state.store.set_password(&user.who(), user.user.id, passwords::hash(&new), false, Some(user.session_id)).await?;
+    let hash = hashing(move || passwords::hash(&new)).await?;
+    state.store.set_password(&user.who(), user.user.id, hash, false, Some(user.session_id)).await?;
     Ok(Redirect::to("/?done=password").into_response())
 }
 

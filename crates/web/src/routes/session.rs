@@ -59,12 +59,18 @@ pub async fn login_page(State(state): State<AppState>, user: Option<CurrentUser>
 
 const GENERIC_FAILURE: &str = "用户名或密码错误";
 
-/// Checks a password against its stored hash, or against a dummy when the account does not exist
-/// (the same time either way). Argon2 takes tens of milliseconds of CPU: on a blocking thread, not on
-/// one that answers other requests, and with the request's database connection given back meanwhile.
-async fn check_password(password: String, stored: Option<String>) -> bool {
+/// Runs password hashing (argon2: tens of milliseconds of CPU for each hash or check) on a blocking
+/// thread, not on one that answers other requests, with the request's database connection given
+/// back meanwhile.
+pub(crate) async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     store::release_connection().await;
-    tokio::task::spawn_blocking(move || match stored {
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+}
+
+/// Checks a password against its stored hash, or against a dummy when the account does not exist
+/// (the same time either way).
+async fn check_password(password: String, stored: Option<String>) -> Result<bool> {
+    hashing(move || match stored {
         Some(hash) => passwords::verify(&password, &hash),
         None => {
             passwords::verify_dummy(&password);
@@ -72,7 +78,6 @@ async fn check_password(password: String, stored: Option<String>) -> bool {
         }
     })
     .await
-    .unwrap_or(false)
 }
 
 pub async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, form: FormData) -> Result<Response> {
@@ -92,14 +97,14 @@ pub async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, header
     let user = match state.store.user_by_name(&username).await? {
         Some(user) if user.active => user,
         found => {
-            check_password(password, None).await;
+            check_password(password, None).await?;
             let detail = if found.is_some() { "账号已停用" } else { "用户不存在" };
             state.store.audit(&anonymous, audit::Event::new("login", "user", "").outcome(audit::FAILED).detail(detail)).await?;
             return fail(GENERIC_FAILURE.into());
         }
     };
     let who = Who { user_id: Some(user.id), username: user.username.clone(), unit_id: Some(user.unit_id), ip: ip.clone() };
-    let password_ok = check_password(password, Some(user.password_hash.clone())).await;
+    let password_ok = check_password(password, Some(user.password_hash.clone())).await?;
     if let Some(until) = user.locked_until.filter(|t| *t > Utc::now()) {
         state.store.audit(&who, audit::Event::new("login", "user", user.id).outcome(audit::DENIED).detail("账号锁定中")).await?;
         // Only someone who knows the password learns that the account is locked.
