@@ -1,12 +1,12 @@
 //! The connection the store works through: the pool, and within [`one_connection`] one pooled
 //! connection held for a whole request.
 //!
-//! sqlx gives a connection back to its pool after every statement, and tests it on the way back:
-//! a round trip to SQLite's worker thread, or to the PostgreSQL server, that does no work. A page
-//! that reads eight things paid eight of them, and under load the thread switches they cost were a
-//! tenth of the server's time (docs/performance.md). Inside [`one_connection`] the statements sent
-//! outside a transaction take one connection at the first, keep it, and give it back (tested once)
-//! when the request ends. Each statement still runs on its own, in autocommit: it sees everything
+//! SeaORM takes a connection from the pool for every statement and gives it back after: the pool's
+//! bookkeeping, a task spawned to return it, a test of the connection on the way back (a round trip
+//! to SQLite's worker thread or to PostgreSQL) and the thread wake-ups around them, for each of the
+//! eight or so statements of a page. Inside [`one_connection`] the statements sent outside a
+//! transaction take one connection at the first, keep it, and give it back (tested once) when the
+//! request ends: the province mix ran 10 % faster on SQLite (docs/performance.md). Each statement still runs on its own, in autocommit: it sees everything
 //! committed before it, exactly as on a connection of its own from the pool.
 //!
 //! A transaction is begun on a connection of the pool, never on the held one, and the held one is
@@ -75,20 +75,6 @@ pub async fn release_connection() {
     }
 }
 
-/// What a statement is asked for.
-#[derive(Clone, Copy)]
-enum Want {
-    Execute,
-    One,
-    All,
-}
-
-enum Got {
-    Executed(ExecResult),
-    One(Option<QueryResult>),
-    All(Vec<QueryResult>),
-}
-
 fn query_err(e: sqlx::Error) -> DbErr {
     DbErr::Query(RuntimeErr::SqlxError(e.into()))
 }
@@ -105,16 +91,35 @@ fn acquire_err(e: sqlx::Error) -> DbErr {
     }
 }
 
-/// Runs one statement on a held connection of either database, as SeaORM would on the pool.
-macro_rules! run_on {
-    ($conn:expr, $stmt:expr, $want:expr) => {{
+/// Runs one statement as SeaORM would: on the pool with `$on_pool` outside a request; inside one,
+/// `$run` with `$query` (the statement, its values bound) on `$conn`, the request's connection of
+/// either database, taken first if the request holds none yet, and timed for the metric callback.
+macro_rules! statement {
+    ($db:expr, $stmt:expr, $on_pool:ident, |$query:ident, $conn:ident| $run:expr) => {{
+        let Some(held) = held() else { return $db.pool.$on_pool($stmt).await };
+        let mut slot = held.0.lock().await;
+        let conn = match slot.take() {
+            Some(conn) => slot.insert(conn),
+            None => slot.insert($db.take_connection().await?),
+        };
+        let started = Instant::now();
         let values = $stmt.values.clone().unwrap_or(Values(Vec::new()));
-        let query = sqlx::query_with(sqlx::AssertSqlSafe($stmt.sql.as_str()), SqlxValues(values));
-        match $want {
-            Want::Execute => query.execute(&mut **$conn).await.map(|r| Got::Executed(r.into())).map_err(exec_err),
-            Want::One => query.fetch_optional(&mut **$conn).await.map(|r| Got::One(r.map(Into::into))).map_err(query_err),
-            Want::All => query.fetch_all(&mut **$conn).await.map(|rows| Got::All(rows.into_iter().map(Into::into).collect())).map_err(query_err),
+        let got = match conn {
+            Conn::Sqlite($conn) => {
+                let $query = sqlx::query_with(sqlx::AssertSqlSafe($stmt.sql.as_str()), SqlxValues(values));
+                let $conn = &mut **$conn;
+                $run
+            }
+            Conn::Postgres($conn) => {
+                let $query = sqlx::query_with(sqlx::AssertSqlSafe($stmt.sql.as_str()), SqlxValues(values));
+                let $conn = &mut **$conn;
+                $run
+            }
+        };
+        if let Some(callback) = &$db.metric {
+            callback(&sea_orm::metric::Info { elapsed: started.elapsed(), statement: &$stmt, failed: got.is_err() });
         }
+        got
     }};
 }
 
@@ -146,34 +151,6 @@ impl Db {
         })
     }
 
-    async fn run(&self, stmt: Statement, want: Want) -> Result<Got, DbErr> {
-        let Some(held) = held() else {
-            return Ok(match want {
-                Want::Execute => Got::Executed(self.pool.execute_raw(stmt).await?),
-                Want::One => Got::One(self.pool.query_one_raw(stmt).await?),
-                Want::All => Got::All(self.pool.query_all_raw(stmt).await?),
-            });
-        };
-        let mut slot = held.0.lock().await;
-        let conn = match slot.take() {
-            Some(conn) => slot.insert(conn),
-            None => slot.insert(self.take_connection().await?),
-        };
-        let started = Instant::now();
-        let got = match conn {
-            Conn::Sqlite(c) => run_on!(c, stmt, want),
-            Conn::Postgres(c) => run_on!(c, stmt, want),
-        };
-        if let Some(callback) = &self.metric {
-            callback(&sea_orm::metric::Info { elapsed: started.elapsed(), statement: &stmt, failed: got.is_err() });
-        }
-        got
-    }
-
-    /// Gives the request's connection back before a transaction takes one.
-    async fn release(&self) {
-        release_connection().await;
-    }
 }
 
 #[async_trait::async_trait]
@@ -183,10 +160,7 @@ impl ConnectionTrait for Db {
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        match self.run(stmt, Want::Execute).await? {
-            Got::Executed(r) => Ok(r),
-            _ => Err(DbErr::Custom("statement answered as a query".into())),
-        }
+        statement!(self, stmt, execute_raw, |query, conn| query.execute(conn).await.map(Into::into).map_err(exec_err))
     }
 
     /// Several statements in one string (migrations, pragmas): on the pool.
@@ -195,17 +169,11 @@ impl ConnectionTrait for Db {
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        match self.run(stmt, Want::One).await? {
-            Got::One(r) => Ok(r),
-            _ => Err(DbErr::Custom("query answered as a statement".into())),
-        }
+        statement!(self, stmt, query_one_raw, |query, conn| query.fetch_optional(conn).await.map(|row| row.map(Into::into)).map_err(query_err))
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        match self.run(stmt, Want::All).await? {
-            Got::All(r) => Ok(r),
-            _ => Err(DbErr::Custom("query answered as a statement".into())),
-        }
+        statement!(self, stmt, query_all_raw, |query, conn| query.fetch_all(conn).await.map(|rows| rows.into_iter().map(Into::into).collect()).map_err(query_err))
     }
 
     fn support_returning(&self) -> bool {
@@ -218,17 +186,17 @@ impl TransactionTrait for Db {
     type Transaction = DatabaseTransaction;
 
     async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.release().await;
+        release_connection().await;
         self.pool.begin().await
     }
 
     async fn begin_with_config(&self, isolation_level: Option<IsolationLevel>, access_mode: Option<AccessMode>) -> Result<DatabaseTransaction, DbErr> {
-        self.release().await;
+        release_connection().await;
         self.pool.begin_with_config(isolation_level, access_mode).await
     }
 
     async fn begin_with_options(&self, options: TransactionOptions) -> Result<DatabaseTransaction, DbErr> {
-        self.release().await;
+        release_connection().await;
         self.pool.begin_with_options(options).await
     }
 
@@ -238,7 +206,7 @@ impl TransactionTrait for Db {
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
-        self.release().await;
+        release_connection().await;
         self.pool.transaction(callback).await
     }
 
@@ -248,7 +216,7 @@ impl TransactionTrait for Db {
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
-        self.release().await;
+        release_connection().await;
         self.pool.transaction_with_config(callback, isolation_level, access_mode).await
     }
 }
