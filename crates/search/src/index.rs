@@ -19,7 +19,7 @@ use crate::text::{GramTokenizer, WordTokenizer, fold, jieba_with};
 use crate::{Error, Result};
 
 /// Bumped when the schema or the tokenizers change: an index of another version is rebuilt.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Changes an index may lag behind and still answer (after catching up on them first).
 pub const TRUSTED_LAG: u64 = 2_000;
 /// Records read from the database per step of a rebuild.
@@ -52,6 +52,11 @@ pub struct Fields {
     pub targeted: Field,
     pub local: Field,
     pub live: Field,
+    /// The facets again as numbers, for counting them from fast fields (query.rs): the industry
+    /// ([`industry_number`]), the region ([`region_number`]) and the status ([`status_number`]).
+    pub fi: Field,
+    pub fr: Field,
+    pub fs: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -85,6 +90,9 @@ fn schema() -> (Schema, Fields) {
         targeted: b.add_u64_field("targeted", fast()),
         local: b.add_u64_field("local", num()),
         live: b.add_u64_field("live", num()),
+        fi: b.add_u64_field("fi", fast()),
+        fr: b.add_u64_field("fr", fast()),
+        fs: b.add_u64_field("fs", fast()),
     };
     (b.build(), fields)
 }
@@ -129,6 +137,47 @@ pub fn region_path(code: &str) -> String {
         return "/-".into();
     }
     format!("/{}/{}/{}", &code[..2], &code[..4], code)
+}
+
+/// The industry facet's code as a number: a section letter as 1–26, a 2–4-digit code as "1"
+/// followed by it (0111 → 10111, so below 20,000); 0 for a code not in GB/T 4754 (the facet's "-").
+pub fn industry_number(code: &str) -> u64 {
+    match domain::industry::lookup(code) {
+        Ok(i) if i.code.len() == 1 => u64::from(i.code.as_bytes()[0].saturating_sub(b'A')) + 1,
+        Ok(i) => format!("1{}", i.code).parse().unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+/// The code an [`industry_number`] stands for; `None` for 0.
+pub fn industry_of_number(n: u64) -> Option<String> {
+    match n {
+        1..=26 => Some(char::from(b'A' + (n - 1) as u8).to_string()),
+        100.. => n.to_string().get(1..).map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The region facet's code as a number: "1" followed by the six digits, or 0 when the code is
+/// not six digits (the facet's "-").
+pub fn region_number(code: &str) -> u64 {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) { format!("1{code}").parse().unwrap_or(0) } else { 0 }
+}
+
+/// The status codes of a kind's facet, in the order [`status_number`] counts them from 1.
+pub fn status_codes(kind: Kind) -> Vec<&'static str> {
+    match kind {
+        Kind::Enterprise => vec!["operating", "closed"],
+        Kind::Target => domain::target::Engagement::ALL.iter().map(|e| e.code()).collect(),
+        Kind::Project => domain::project::Stage::ALL.iter().map(|s| s.code()).collect(),
+        Kind::FollowUp => Vec::new(),
+    }
+}
+
+/// A status facet's code as a number: its place among [`status_codes`] from 1; 0 when the
+/// record has no status facet or one outside the vocabulary.
+pub fn status_number(kind: Kind, status: &str) -> u64 {
+    status_codes(kind).iter().position(|c| *c == status).map_or(0, |i| i as u64 + 1)
 }
 
 pub fn tag_bits(tags: &str) -> u64 {
@@ -234,6 +283,8 @@ pub struct Search {
     covered_since: Mutex<Option<Instant>>,
     /// When each account was last answered a write, until a catch-up covers it.
     writes: Mutex<HashMap<i64, Instant>>,
+    /// The fast fields searches read, opened once per segment.
+    pub(crate) columns: crate::query::ColumnCache,
 }
 
 /// The user dictionary: chain, link and cluster names, link keywords, unit (park, county) names
@@ -281,6 +332,7 @@ impl Search {
             feeding: tokio::sync::Mutex::new(()),
             covered_since: Mutex::new(None),
             writes: Mutex::new(HashMap::new()),
+            columns: Default::default(),
         });
         if let Some(dir) = &search.dir
             && let Some(current) = current_generation(dir)
@@ -389,6 +441,9 @@ impl Search {
         doc.add_u64(f.targeted, d.targeted as u64);
         doc.add_u64(f.local, d.is_local as u64);
         doc.add_u64(f.live, domain::matching::operating(&d.status) as u64);
+        doc.add_u64(f.fi, industry_number(&d.industry_code));
+        doc.add_u64(f.fr, region_number(&d.region_code));
+        doc.add_u64(f.fs, status_number(kind, &status));
         doc
     }
 

@@ -1,13 +1,16 @@
 //! One box, four kinds of record, facets: what a user may see, counted after that filter.
 
-use std::collections::{BinaryHeap, HashMap};
 use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::fmt::Debug;
 use std::ops::Bound;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
+use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
@@ -15,7 +18,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 use domain::access::Visibility;
 use store::search_feed::Kind;
 
-use crate::index::{CAPITAL_BANDS, Search, kind_number, kind_of};
+use crate::index::{CAPITAL_BANDS, Fields, Search, capital_band, industry_of_number, kind_number, kind_of, status_codes};
 use crate::text::{fold, grams, query_words};
 use crate::Result;
 
@@ -215,53 +218,166 @@ impl Search {
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
         let query = self.build(r);
-        let f = &self.fields;
-        let facet = |field: &str, root: &str, filter: &Option<String>| {
-            let mut c = FacetCollector::for_field(field);
-            c.add_facet(filter.as_deref().and_then(|p| rooted(root, p)).unwrap_or_else(|| Facet::from_text(&format!("/{root}")).unwrap_or_else(|_| Facet::root())));
-            c
-        };
-        let mut status_collector = FacetCollector::for_field("status");
-        for k in Kind::ALL {
-            status_collector.add_facet(format!("/s/{}", k.code()).as_str());
-        }
-        let collectors = (
-            (PerKind { limit: r.limit.max(1), kind: f.kind, id: f.id }, facet("industry", "i", &r.filters.industry), facet("region", "r", &r.filters.region)),
-            (facet("capital", "c", &None), facet("tags", "g", &None), status_collector),
-        );
-        let ((per_kind, ind, reg), (cap, tags, status)) = searcher.search(query.as_ref(), &collectors)?;
+        let tally = Tally { limit: r.limit.max(1), fields: self.fields, columns: &self.columns, industry: parent_parts("i", &r.filters.industry), region: parent_parts("r", &r.filters.region) };
+        let fruit = searcher.search(query.as_ref(), &tally)?;
+        tally.columns.keep_only(&searcher);
         let mut hits = HashMap::new();
         let mut counts = HashMap::new();
-        for (k, (count, top)) in per_kind {
-            counts.insert(k.code(), count);
+        for (i, top) in fruit.tops.into_iter().enumerate() {
+            let Some(k) = kind_of(i as u64) else { continue };
+            counts.insert(k.code(), fruit.counts[i]);
             hits.insert(k.code(), top.into_iter().map(|(score, id)| Hit { id, score }).collect());
         }
         let facets = Facets {
-            industry: labelled(&ind, "i", r.filters.industry.as_deref(), |code| domain::industry::lookup(code).map(|i| i.name.to_string()).unwrap_or_else(|_| "其他".into())),
-            region: labelled(&reg, "r", r.filters.region.as_deref(), |code| {
+            industry: labelled(industry_children(&fruit.industry, &tally.industry), |code| domain::industry::lookup(code).map(|i| i.name.to_string()).unwrap_or_else(|_| "其他".into())),
+            region: labelled(region_children(&fruit.region, &tally.region), |code| {
                 let padded = format!("{code:0<6}");
                 domain::region::lookup(&padded).map(|x| x.name.to_string()).unwrap_or_else(|_| "其他".into())
             }),
-            capital: labelled(&cap, "c", None, |code| CAPITAL_BANDS.iter().find(|b| b.0 == code).map_or(code.to_string(), |b| b.1.to_string())),
-            tags: labelled(&tags, "g", None, |code| domain::target::Tag::parse(code).map_or(code.to_string(), |t| t.label().to_string())),
-            status: status_facets(&status),
+            capital: labelled(
+                CAPITAL_BANDS.iter().zip(fruit.capital).filter(|(_, n)| *n > 0).map(|(b, n)| (format!("/{}", b.0), n)).collect(),
+                |code| CAPITAL_BANDS.iter().find(|b| b.0 == code).map_or(code.to_string(), |b| b.1.to_string()),
+            ),
+            tags: labelled(
+                domain::target::Tag::ALL.iter().zip(fruit.tags).filter(|(_, n)| *n > 0).map(|(t, n)| (format!("/{}", t.code()), n)).collect(),
+                |code| domain::target::Tag::parse(code).map_or(code.to_string(), |t| t.label().to_string()),
+            ),
+            status: status_facets(&fruit.status),
         };
         tracing::debug!(fresh_ms = fresh_at.as_secs_f64() * 1000.0, ms = started.elapsed().as_secs_f64() * 1000.0, "searched");
         Ok(Outcome { hits, counts, facets, from_index: true, micros: started.elapsed().as_micros() })
     }
 }
 
-/// The children of the filtered facet (or of the root), largest first, with labels.
-fn labelled(counts: &FacetCounts, root: &str, under: Option<&str>, label: impl Fn(&str) -> String) -> Vec<(String, String, u64)> {
-    let parent = under.and_then(|p| rooted(root, p)).unwrap_or_else(|| Facet::from_text(&format!("/{root}")).unwrap_or_else(|_| Facet::root()));
-    let strip = format!("/{root}");
-    let mut out: Vec<(String, String, u64)> = counts
-        .get(parent)
-        .map(|(facet, n)| {
-            let full = facet.to_string();
-            let path = full.strip_prefix(&strip).unwrap_or(&full).to_string();
+/// The parts of a facet filter's path below its dimension's root ("/C/38" → ["C", "38"]), or
+/// none when there is no filter or it is not a facet path (the query then ignores it too).
+fn parent_parts(root: &str, filter: &Option<String>) -> Vec<String> {
+    filter.as_deref().and_then(|p| rooted(root, p)).map(|f| f.to_path().into_iter().skip(1).map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// The child of `parent` on a record's facet path, as the facet path shown ("/C/38"); `None`
+/// when the path does not run below the parent.
+fn child_of(path: &[&str], parent: &[String]) -> Option<String> {
+    if path.len() <= parent.len() || !path.iter().zip(parent).all(|(a, b)| a == b) {
+        return None;
+    }
+    Some(format!("/{}", path[..=parent.len()].join("/")))
+}
+
+/// Industry counts by slot ([`INDUSTRY`]), as counts of the parent's children.
+fn industry_children(by_slot: &Counter, parent: &[String]) -> Vec<(String, u64)> {
+    let mut out: HashMap<String, u64> = HashMap::new();
+    for (slot, count) in by_slot.nonzero() {
+        if let Some(child) = INDUSTRY.path.get(slot as usize).and_then(|path| child_of(path, parent)) {
+            *out.entry(child).or_default() += count;
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Region counts (keys from [`region_key`]) as counts of the parent's children.
+fn region_children(by_key: &Counter, parent: &[String]) -> Vec<(String, u64)> {
+    let mut out: HashMap<String, u64> = HashMap::new();
+    for (key, count) in by_key.nonzero() {
+        let code = region_of_key(key, parent.len());
+        let path: Vec<&str> = match &code {
+            Some(c) => vec![&c[..2], &c[..4], c.as_str()],
+            None => vec!["-"],
+        };
+        if let Some(child) = child_of(&path[..path.len().min(parent.len() + 1)], parent) {
+            *out.entry(child).or_default() += count;
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// What a record's [`crate::index::region_number`] is counted under, for a parent this deep: the
+/// province's two digits at the top, the city's four below a province (so a table counts them),
+/// the whole code below a city.
+fn region_key(number: u64, depth: usize) -> u64 {
+    match (number, depth) {
+        (0, _) => 0,
+        (n, 0) => 1 + n.saturating_sub(1_000_000) / 10_000,
+        (n, 1) => 1 + n.saturating_sub(1_000_000) / 100,
+        (n, _) => n,
+    }
+}
+
+/// The region code a [`region_key`] stands for (a city's four digits padded with "00"); `None` for "-".
+fn region_of_key(key: u64, depth: usize) -> Option<String> {
+    match (key, depth) {
+        (0, _) => None,
+        (k, 0) => Some(format!("{:02}0000", k - 1)),
+        (k, 1) => Some(format!("{:04}00", k - 1)),
+        (k, _) => k.to_string().get(1..).map(str::to_string),
+    }
+}
+
+/// Industry numbers ([`crate::index::industry_number`], below 20,000) as dense slots from 1 (0 is
+/// "-"), and each slot's facet path: a segment counts ~1,800 slots, not 20,000 numbers.
+struct IndustrySlots {
+    slot: Vec<u16>,
+    path: Vec<Vec<&'static str>>,
+}
+
+static INDUSTRY: LazyLock<IndustrySlots> = LazyLock::new(|| {
+    let mut slots = IndustrySlots { slot: vec![0; 20_000], path: vec![vec!["-"]] };
+    for n in 1..20_000u64 {
+        let Some(code) = industry_of_number(n) else { continue };
+        let lineage = domain::industry::lineage(&code);
+        if lineage.last().is_some_and(|i| i.code == code) {
+            slots.slot[n as usize] = slots.path.len() as u16;
+            slots.path.push(lineage.iter().map(|i| i.code).collect());
+        }
+    }
+    slots
+});
+
+/// Counts by a small number: a table when the numbers are below `dense`, a map otherwise.
+#[derive(Default)]
+struct Counter {
+    dense: Vec<u64>,
+    sparse: HashMap<u64, u64>,
+}
+
+impl Counter {
+    fn new(dense: usize) -> Counter {
+        Counter { dense: vec![0; dense], sparse: HashMap::new() }
+    }
+
+    #[inline]
+    fn add(&mut self, key: u64) {
+        match self.dense.get_mut(key as usize) {
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(key).or_default() += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Counter) {
+        if self.dense.len() < other.dense.len() {
+            self.dense.resize(other.dense.len(), 0);
+        }
+        for (a, b) in self.dense.iter_mut().zip(other.dense) {
+            *a += b;
+        }
+        for (k, n) in other.sparse {
+            *self.sparse.entry(k).or_default() += n;
+        }
+    }
+
+    fn nonzero(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.dense.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (k as u64, *n)).chain(self.sparse.iter().map(|(k, n)| (*k, *n)))
+    }
+}
+
+/// The children counted, largest first (then by path), the first 12, with labels.
+fn labelled(children: Vec<(String, u64)>, label: impl Fn(&str) -> String) -> Vec<(String, String, u64)> {
+    let mut out: Vec<(String, String, u64)> = children
+        .into_iter()
+        .map(|(path, n)| {
             let last = path.rsplit('/').next().unwrap_or("").to_string();
-            (path, if last == "-" { "未知".to_string() } else { label(&last) }, n)
+            let shown = if last == "-" { "未知".to_string() } else { label(&last) };
+            (path, shown, n)
         })
         .collect();
     out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
@@ -269,40 +385,122 @@ fn labelled(counts: &FacetCounts, root: &str, under: Option<&str>, label: impl F
     out
 }
 
-fn status_facets(counts: &FacetCounts) -> Vec<(String, String, u64)> {
+/// Status counts per kind ([`crate::index::status_number`]), each kind's in the order of their codes.
+fn status_facets(counts: &[[u64; STATUSES]; 4]) -> Vec<(String, String, u64)> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        for (facet, n) in counts.get(format!("/s/{}", kind.code()).as_str()) {
-            let full = facet.to_string();
-            let path = full.strip_prefix("/s").unwrap_or(&full).to_string();
-            let code = path.rsplit('/').next().unwrap_or("").to_string();
+        let codes = status_codes(kind);
+        let mut found: Vec<(&str, u64)> = codes.iter().zip(&counts[kind_number(kind) as usize][1..]).filter(|(_, n)| **n > 0).map(|(c, n)| (*c, *n)).collect();
+        found.sort_by(|a, b| a.0.cmp(b.0));
+        for (code, n) in found {
             let label = match kind {
                 Kind::Enterprise => if code == "operating" { "存续经营".to_string() } else { "注销/吊销等".to_string() },
-                Kind::Target => domain::target::Engagement::parse(&code).map_or(code.clone(), |e| e.label().to_string()),
-                Kind::Project => domain::project::Stage::parse(&code).map_or(code.clone(), |s| s.label().to_string()),
-                Kind::FollowUp => code.clone(),
+                Kind::Target => domain::target::Engagement::parse(code).map_or(code.to_string(), |e| e.label().to_string()),
+                Kind::Project => domain::project::Stage::parse(code).map_or(code.to_string(), |s| s.label().to_string()),
+                Kind::FollowUp => code.to_string(),
             };
-            out.push((path, format!("{}·{label}", kind.label()), n));
+            out.push((format!("/{}/{code}", kind.code()), format!("{}·{label}", kind.label()), n));
         }
     }
     out
 }
 
-/// Counts per kind and the best `limit` hits of each, in one pass.
-struct PerKind {
-    limit: usize,
-    kind: Field,
-    id: Field,
+/// Status numbers counted per kind (0 is "none").
+const STATUSES: usize = 32;
+
+/// The fast fields a search reads of each document, opened once per segment: opening a column
+/// of a million documents decodes its block table, which cost as much as counting the matches.
+pub(crate) struct Columns {
+    kind: Values<u64>,
+    id: Values<u64>,
+    fi: Values<u64>,
+    fr: Values<u64>,
+    cap: Values<i64>,
+    tagbits: Values<u64>,
+    fs: Values<u64>,
 }
 
-type KindFruit = HashMap<Kind, (u64, Vec<(f32, i64)>)>;
+/// A fast field's values by document. Every document has each of these fields, so the column
+/// is nearly always full and read directly, without asking its index where a document's value is.
+enum Values<T> {
+    Full(Arc<dyn ColumnValues<T>>),
+    Indexed(Column<T>),
+}
 
-struct PerKindSegment {
+impl<T: PartialOrd + Copy + Debug + Send + Sync + 'static + Default> Values<T> {
+    fn of(column: Column<T>) -> Values<T> {
+        match column.index {
+            ColumnIndex::Full => Values::Full(column.values),
+            _ => Values::Indexed(column),
+        }
+    }
+
+    #[inline]
+    fn get(&self, doc: DocId) -> T {
+        match self {
+            Values::Full(values) => values.get_val(doc),
+            Values::Indexed(column) => column.first(doc).unwrap_or_default(),
+        }
+    }
+}
+
+/// [`Columns`] by segment, for the segments of the index in use.
+#[derive(Default)]
+pub(crate) struct ColumnCache(Mutex<HashMap<SegmentId, Arc<Columns>>>);
+
+impl ColumnCache {
+    fn open(&self, reader: &SegmentReader, f: &Fields) -> tantivy::Result<Arc<Columns>> {
+        let id = reader.segment_id();
+        if let Some(c) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Ok(c.clone());
+        }
+        let ff = reader.fast_fields();
+        let name = |field: Field| reader.schema().get_field_name(field).to_string();
+        let u = |field: Field| ff.u64(&name(field)).map(Values::of);
+        let columns = Arc::new(Columns { kind: u(f.kind)?, id: u(f.id)?, fi: u(f.fi)?, fr: u(f.fr)?, cap: Values::of(ff.i64(&name(f.cap))?), tagbits: u(f.tagbits)?, fs: u(f.fs)? });
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, columns.clone());
+        Ok(columns)
+    }
+
+    /// Forgets the segments the index no longer has (merged away, or another index).
+    fn keep_only(&self, searcher: &tantivy::Searcher) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > searcher.segment_readers().len() {
+            let live: std::collections::HashSet<SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+            map.retain(|id, _| live.contains(id));
+        }
+    }
+}
+
+/// One pass over what matched: counts and the best `limit` hits per kind, and every facet's
+/// counts, read from fast fields (tantivy's facet collector, five of them, cost half the search).
+struct Tally<'a> {
     limit: usize,
-    kind: Column<u64>,
-    id: Column<u64>,
+    fields: Fields,
+    columns: &'a ColumnCache,
+    /// The industry and region filters' paths: their children are counted.
+    industry: Vec<String>,
+    region: Vec<String>,
+}
+
+#[derive(Default)]
+struct TallyFruit {
     counts: [u64; 4],
-    tops: [BinaryHeap<Reverse<(Ordered, i64)>>; 4],
+    tops: [Vec<(f32, i64)>; 4],
+    industry: Counter,
+    region: Counter,
+    capital: [u64; CAPITAL_BANDS.len()],
+    /// By bit of [`crate::index::tag_bits`] (fewer than 32 tags).
+    tags: [u64; 32],
+    status: [[u64; STATUSES]; 4],
+}
+
+struct TallySegment {
+    limit: usize,
+    columns: Arc<Columns>,
+    region_depth: usize,
+    fruit: TallyFruit,
+    heaps: [BinaryHeap<Reverse<(Ordered, i64)>>; 4],
 }
 
 /// f32 with a total order for the heap.
@@ -320,29 +518,44 @@ impl Ord for Ordered {
     }
 }
 
-impl Collector for PerKind {
-    type Fruit = KindFruit;
-    type Child = PerKindSegment;
+impl Collector for Tally<'_> {
+    type Fruit = TallyFruit;
+    type Child = TallySegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<PerKindSegment> {
-        let name = |f: Field| reader.schema().get_field_name(f).to_string();
-        Ok(PerKindSegment { limit: self.limit, kind: reader.fast_fields().u64(&name(self.kind))?, id: reader.fast_fields().u64(&name(self.id))?, counts: [0; 4], tops: Default::default() })
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TallySegment> {
+        let regions = match self.region.len() {
+            0 => 101,
+            1 => 10_001,
+            _ => 0,
+        };
+        let fruit = TallyFruit { industry: Counter::new(INDUSTRY.path.len()), region: Counter::new(regions), ..Default::default() };
+        Ok(TallySegment { limit: self.limit, columns: self.columns.open(reader, &self.fields)?, region_depth: self.region.len(), fruit, heaps: Default::default() })
     }
 
     fn requires_scoring(&self) -> bool {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<KindFruit>) -> tantivy::Result<KindFruit> {
-        let mut out: KindFruit = HashMap::new();
+    fn merge_fruits(&self, fruits: Vec<TallyFruit>) -> tantivy::Result<TallyFruit> {
+        let mut out = TallyFruit::default();
         for fruit in fruits {
-            for (k, (n, top)) in fruit {
-                let e = out.entry(k).or_default();
-                e.0 += n;
-                e.1.extend(top);
+            for k in 0..4 {
+                out.counts[k] += fruit.counts[k];
+                out.tops[k].extend(fruit.tops[k].iter().copied());
+                for (a, b) in out.status[k].iter_mut().zip(fruit.status[k]) {
+                    *a += b;
+                }
+            }
+            out.industry.merge(fruit.industry);
+            out.region.merge(fruit.region);
+            for (a, b) in out.capital.iter_mut().zip(fruit.capital) {
+                *a += b;
+            }
+            for (a, b) in out.tags.iter_mut().zip(fruit.tags) {
+                *a += b;
             }
         }
-        for (_, top) in out.values_mut() {
+        for top in out.tops.iter_mut() {
             // Best first; equal scores in id order, so results do not shuffle between requests.
             top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             top.truncate(self.limit);
@@ -351,14 +564,16 @@ impl Collector for PerKind {
     }
 }
 
-impl SegmentCollector for PerKindSegment {
-    type Fruit = KindFruit;
+impl SegmentCollector for TallySegment {
+    type Fruit = TallyFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let k = self.kind.first(doc).unwrap_or(0).min(3) as usize;
-        self.counts[k] += 1;
-        let id = self.id.first(doc).unwrap_or(0) as i64;
-        let heap = &mut self.tops[k];
+        let c = &self.columns;
+        let k = c.kind.get(doc).min(3) as usize;
+        let f = &mut self.fruit;
+        f.counts[k] += 1;
+        let id = c.id.get(doc) as i64;
+        let heap = &mut self.heaps[k];
         // Reverse(score, -id): the heap's top is the weakest hit kept.
         let entry = Reverse((Ordered(score), -id));
         if heap.len() < self.limit {
@@ -369,15 +584,34 @@ impl SegmentCollector for PerKindSegment {
             heap.pop();
             heap.push(entry);
         }
+        let s = c.fs.get(doc) as usize;
+        if s > 0 && s < STATUSES {
+            f.status[k][s] += 1;
+        }
+        // Follow-ups carry no industry, region, capital or tag facet.
+        if k == kind_number(Kind::FollowUp) as usize {
+            return;
+        }
+        f.industry.add(INDUSTRY.slot.get(c.fi.get(doc) as usize).copied().unwrap_or(0).into());
+        f.region.add(region_key(c.fr.get(doc), self.region_depth));
+        let cap = c.cap.get(doc);
+        let band = capital_band((cap > 0).then_some(cap));
+        if let Some(i) = CAPITAL_BANDS.iter().position(|b| b.0 == band) {
+            f.capital[i] += 1;
+        }
+        let mut bits = c.tagbits.get(doc);
+        while bits != 0 {
+            if let Some(n) = f.tags.get_mut(bits.trailing_zeros() as usize) {
+                *n += 1;
+            }
+            bits &= bits - 1;
+        }
     }
 
-    fn harvest(self) -> KindFruit {
-        let mut out = HashMap::new();
-        for (i, heap) in self.tops.into_iter().enumerate() {
-            if let Some(kind) = kind_of(i as u64) {
-                out.insert(kind, (self.counts[i], heap.into_iter().map(|Reverse((s, neg))| (s.0, -neg)).collect()));
-            }
+    fn harvest(mut self) -> TallyFruit {
+        for (i, heap) in std::mem::take(&mut self.heaps).into_iter().enumerate() {
+            self.fruit.tops[i] = heap.into_iter().map(|Reverse((s, neg))| (s.0, -neg)).collect();
         }
-        out
+        self.fruit
     }
 }

@@ -120,6 +120,56 @@ async fn two_characters_find_a_company_and_permissions_filter_hits_and_facets() 
 }
 
 #[tokio::test]
+async fn facets_count_the_children_of_each_filter_level_with_labels() {
+    let w = world().await;
+    let sys = Who::system("test");
+    // A company with neither industry nor region: counted under 「未知」.
+    w.db.store.create_enterprise(&sys, &company("无码贸易有限公司", "", "", "日用品销售", 0, vec![]), false).await.unwrap();
+    let s = built(&w.db.store).await;
+    let facets = |industry: Option<&str>, region: Option<&str>| {
+        let mut r = ask("", Visibility::All);
+        r.filters.industry = industry.map(str::to_string);
+        r.filters.region = region.map(str::to_string);
+        let s = s.clone();
+        async move { s.search(&r).await.unwrap().facets }
+    };
+    let counts = |v: &[(String, String, u64)]| v.iter().map(|(p, _, n)| (p.clone(), *n)).collect::<Vec<_>>();
+    let pairs = |v: &[(&str, u64)]| v.iter().map(|(p, n)| (p.to_string(), *n)).collect::<Vec<_>>();
+
+    // Four companies and 南郑区's target (汉江机床's facts); the follow-up carries none of these.
+    let top = facets(None, None).await;
+    assert_eq!(counts(&top.industry), pairs(&[("/C", 4), ("/-", 1)]));
+    assert_eq!(top.industry[0].1, "制造业");
+    assert_eq!(top.industry[1].1, "未知");
+    assert_eq!(counts(&top.region), pairs(&[("/61", 2), ("/-", 1), ("/31", 1), ("/32", 1)]));
+    assert_eq!(counts(&top.capital), pairs(&[("/1e", 2), ("/1000w", 1), ("/ge10e", 1), ("/unknown", 1)]));
+    assert_eq!(top.capital[0].1, "1–10 亿元");
+    assert_eq!(counts(&top.tags), pairs(&[("/china500", 1), ("/listed", 1)]));
+    assert_eq!(top.tags[1].1, "上市");
+    assert_eq!(counts(&top.status), pairs(&[("/e/operating", 4), ("/t/contacted", 1)]));
+    assert_eq!(top.status[1].1, "目标企业·已接触");
+
+    let c = facets(Some("/C"), None).await;
+    assert_eq!(counts(&c.industry), pairs(&[("/C/34", 3), ("/C/30", 1)]));
+    let c34 = facets(Some("/C/34"), None).await;
+    assert_eq!(counts(&c34.industry), pairs(&[("/C/34/342", 2), ("/C/34/348", 1)]));
+    assert_eq!(c34.industry[0].1, domain::industry::lookup("342").unwrap().name);
+    let c342 = facets(Some("/C/34/342"), None).await;
+    assert_eq!(counts(&c342.industry), pairs(&[("/C/34/342/3421", 2)]));
+    assert!(facets(Some("/C/34/342/3421"), None).await.industry.is_empty(), "a class has no children");
+    // A filter that is no facet path is ignored, as the query ignores it.
+    assert_eq!(counts(&facets(Some("C"), None).await.industry), counts(&top.industry));
+
+    let r61 = facets(None, Some("/61")).await;
+    assert_eq!(counts(&r61.region), pairs(&[("/61/6107", 2)]));
+    assert_eq!(r61.region[0].1, "汉中市");
+    let r6107 = facets(None, Some("/61/6107")).await;
+    assert_eq!(counts(&r6107.region), pairs(&[("/61/6107/610702", 2)]));
+    assert_eq!(r6107.region[0].1, "汉台区");
+    assert!(facets(None, Some("/61/6107/610702")).await.region.is_empty());
+}
+
+#[tokio::test]
 async fn an_index_fed_by_the_outbox_equals_one_rebuilt() {
     let w = world().await;
     let store = &w.db.store;
