@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde::Serialize;
 
@@ -266,8 +266,7 @@ pub async fn verify(store: &Store) -> Result<Verification> {
 /// Deletes entries older than the retention period; the anchor keeps the chain verifiable.
 pub async fn prune(store: &Store, retention_days: i64) -> Result<u64> {
     let cutoff = Utc::now() - Duration::days(retention_days.max(180));
-    let txn = store.db.begin().await?;
-    txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await?;
+    let txn = store.begin_write().await?;
     let last_old = audit_event::Entity::find()
         .filter(audit_event::Column::At.lt(cutoff))
         .order_by_desc(audit_event::Column::Seq)
