@@ -19,7 +19,7 @@ use crate::text::{GramTokenizer, WordTokenizer, fold, jieba_with};
 use crate::{Error, Result};
 
 /// Bumped when the schema or the tokenizers change: an index of another version is rebuilt.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// Changes an index may lag behind and still answer (after catching up on them first).
 pub const TRUSTED_LAG: u64 = 2_000;
 /// Records read from the database per step of a rebuild.
@@ -52,10 +52,8 @@ pub struct Fields {
     pub targeted: Field,
     pub local: Field,
     pub live: Field,
-    /// The facets again as numbers, for counting them from fast fields (query.rs): the industry
-    /// ([`industry_number`]), the region ([`region_number`]) and the status ([`status_number`]).
-    pub fi: Field,
-    pub fr: Field,
+    /// The status facet again as a number ([`status_number`]), for counting it from a fast field
+    /// (query.rs) as the other facets are counted from `ind`, `reg`, `cap` and `tagbits`.
     pub fs: Field,
 }
 
@@ -90,8 +88,6 @@ fn schema() -> (Schema, Fields) {
         targeted: b.add_u64_field("targeted", fast()),
         local: b.add_u64_field("local", num()),
         live: b.add_u64_field("live", num()),
-        fi: b.add_u64_field("fi", fast()),
-        fr: b.add_u64_field("fr", fast()),
         fs: b.add_u64_field("fs", fast()),
     };
     (b.build(), fields)
@@ -119,9 +115,15 @@ pub fn kind_of(n: u64) -> Option<Kind> {
 pub const CAPITAL_BANDS: [(&str, &str, i64); 5] = [("ge10e", "10 亿元及以上", 100_000), ("1e", "1–10 亿元", 10_000), ("1000w", "1000 万–1 亿元", 1_000), ("lt1000w", "1000 万元以下", 0), ("unknown", "未知", -1)];
 
 pub fn capital_band(capital: Option<i64>) -> &'static str {
+    CAPITAL_BANDS[capital_band_index(capital)].0
+}
+
+/// The place of a capital's band among [`CAPITAL_BANDS`].
+pub fn capital_band_index(capital: Option<i64>) -> usize {
+    let unknown = CAPITAL_BANDS.len() - 1;
     match capital {
-        Some(c) if c > 0 => CAPITAL_BANDS.iter().find(|(_, _, lo)| *lo >= 0 && c / 100 >= *lo).map_or("lt1000w", |b| b.0),
-        _ => "unknown",
+        Some(c) if c > 0 => CAPITAL_BANDS.iter().position(|(_, _, lo)| *lo >= 0 && c / 100 >= *lo).unwrap_or(unknown - 1),
+        _ => unknown,
     }
 }
 
@@ -139,8 +141,9 @@ pub fn region_path(code: &str) -> String {
     format!("/{}/{}/{}", &code[..2], &code[..4], code)
 }
 
-/// The industry facet's code as a number: a section letter as 1–26, a 2–4-digit code as "1"
-/// followed by it (0111 → 10111, so below 20,000); 0 for a code not in GB/T 4754 (the facet's "-").
+/// An industry code as a number (the `ind` fast field): a section letter as 1–26, a 2–4-digit
+/// code as "1" followed by it, which keeps its leading zeros and its length (0111 → 10111, so
+/// below 20,000); 0 for a code not in GB/T 4754 (the facet's "-").
 pub fn industry_number(code: &str) -> u64 {
     match domain::industry::lookup(code) {
         Ok(i) if i.code.len() == 1 => u64::from(i.code.as_bytes()[0].saturating_sub(b'A')) + 1,
@@ -156,12 +159,6 @@ pub fn industry_of_number(n: u64) -> Option<String> {
         100.. => n.to_string().get(1..).map(str::to_string),
         _ => None,
     }
-}
-
-/// The region facet's code as a number: "1" followed by the six digits, or 0 when the code is
-/// not six digits (the facet's "-").
-pub fn region_number(code: &str) -> u64 {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) { format!("1{code}").parse().unwrap_or(0) } else { 0 }
 }
 
 /// The status codes of a kind's facet, in the order [`status_number`] counts them from 1.
@@ -431,9 +428,7 @@ impl Search {
         if !status.is_empty() {
             doc.add_facet(f.status, facet("s", &format!("/{}/{}", kind.code(), status)));
         }
-        // "1" keeps a code's leading zeros and its length (0111 → 10111).
-        let ind = if !d.industry_code.is_empty() && d.industry_code.bytes().all(|b| b.is_ascii_digit()) { format!("1{}", d.industry_code).parse().unwrap_or(0) } else { 0 };
-        doc.add_u64(f.ind, ind);
+        doc.add_u64(f.ind, industry_number(&d.industry_code));
         doc.add_i64(f.cap, d.capital_wan.unwrap_or(0));
         doc.add_u64(f.tagbits, tag_bits(&d.tags));
         doc.add_u64(f.reg, d.region_code.parse().unwrap_or(0));
@@ -441,8 +436,6 @@ impl Search {
         doc.add_u64(f.targeted, d.targeted as u64);
         doc.add_u64(f.local, d.is_local as u64);
         doc.add_u64(f.live, domain::matching::operating(&d.status) as u64);
-        doc.add_u64(f.fi, industry_number(&d.industry_code));
-        doc.add_u64(f.fr, region_number(&d.region_code));
         doc.add_u64(f.fs, status_number(kind, &status));
         doc
     }

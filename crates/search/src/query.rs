@@ -18,7 +18,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 use domain::access::Visibility;
 use store::search_feed::Kind;
 
-use crate::index::{CAPITAL_BANDS, Fields, Search, capital_band, industry_of_number, kind_number, kind_of, status_codes};
+use crate::index::{CAPITAL_BANDS, Fields, Search, capital_band_index, industry_of_number, kind_number, kind_of, status_codes};
 use crate::text::{fold, grams, query_words};
 use crate::Result;
 
@@ -291,15 +291,16 @@ fn region_children(by_key: &Counter, parent: &[String]) -> Vec<(String, u64)> {
     out.into_iter().collect()
 }
 
-/// What a record's [`crate::index::region_number`] is counted under, for a parent this deep: the
-/// province's two digits at the top, the city's four below a province (so a table counts them),
-/// the whole code below a city.
-fn region_key(number: u64, depth: usize) -> u64 {
-    match (number, depth) {
-        (0, _) => 0,
-        (n, 0) => 1 + n.saturating_sub(1_000_000) / 10_000,
-        (n, 1) => 1 + n.saturating_sub(1_000_000) / 100,
-        (n, _) => n,
+/// What a record's region (the `reg` fast field: its GB/T 2260 code, which has six digits and no
+/// leading zero, or 0) is counted under, for a parent this deep: the province's two digits at the
+/// top, the city's four below a province (so a table counts them), the whole code below a city;
+/// 0 for no region (the facet's "-").
+fn region_key(code: u64, depth: usize) -> u64 {
+    match (code, depth) {
+        (c, _) if !(100_000..=999_999).contains(&c) => 0,
+        (c, 0) => 1 + c / 10_000,
+        (c, 1) => 1 + c / 100,
+        (c, _) => c,
     }
 }
 
@@ -309,7 +310,7 @@ fn region_of_key(key: u64, depth: usize) -> Option<String> {
         (0, _) => None,
         (k, 0) => Some(format!("{:02}0000", k - 1)),
         (k, 1) => Some(format!("{:04}00", k - 1)),
-        (k, _) => k.to_string().get(1..).map(str::to_string),
+        (k, _) => Some(k.to_string()),
     }
 }
 
@@ -413,8 +414,8 @@ const STATUSES: usize = 32;
 pub(crate) struct Columns {
     kind: Values<u64>,
     id: Values<u64>,
-    fi: Values<u64>,
-    fr: Values<u64>,
+    ind: Values<u64>,
+    reg: Values<u64>,
     cap: Values<i64>,
     tagbits: Values<u64>,
     fs: Values<u64>,
@@ -457,7 +458,7 @@ impl ColumnCache {
         let ff = reader.fast_fields();
         let name = |field: Field| reader.schema().get_field_name(field).to_string();
         let u = |field: Field| ff.u64(&name(field)).map(Values::of);
-        let columns = Arc::new(Columns { kind: u(f.kind)?, id: u(f.id)?, fi: u(f.fi)?, fr: u(f.fr)?, cap: Values::of(ff.i64(&name(f.cap))?), tagbits: u(f.tagbits)?, fs: u(f.fs)? });
+        let columns = Arc::new(Columns { kind: u(f.kind)?, id: u(f.id)?, ind: u(f.ind)?, reg: u(f.reg)?, cap: Values::of(ff.i64(&name(f.cap))?), tagbits: u(f.tagbits)?, fs: u(f.fs)? });
         self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, columns.clone());
         Ok(columns)
     }
@@ -592,13 +593,9 @@ impl SegmentCollector for TallySegment {
         if k == kind_number(Kind::FollowUp) as usize {
             return;
         }
-        f.industry.add(INDUSTRY.slot.get(c.fi.get(doc) as usize).copied().unwrap_or(0).into());
-        f.region.add(region_key(c.fr.get(doc), self.region_depth));
-        let cap = c.cap.get(doc);
-        let band = capital_band((cap > 0).then_some(cap));
-        if let Some(i) = CAPITAL_BANDS.iter().position(|b| b.0 == band) {
-            f.capital[i] += 1;
-        }
+        f.industry.add(INDUSTRY.slot.get(c.ind.get(doc) as usize).copied().unwrap_or(0).into());
+        f.region.add(region_key(c.reg.get(doc), self.region_depth));
+        f.capital[capital_band_index(Some(c.cap.get(doc)))] += 1;
         let mut bits = c.tagbits.get(doc);
         while bits != 0 {
             if let Some(n) = f.tags.get_mut(bits.trailing_zeros() as usize) {

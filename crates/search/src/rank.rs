@@ -16,7 +16,7 @@ use tantivy::{BitSet, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMI
 use domain::matching::{Company, Exclusion, Gap, MatchWeights, Reach, Verdict};
 use store::search_feed::Kind;
 
-use crate::index::{Search, kind_number, tags_of};
+use crate::index::{Search, industry_of_number, kind_number, tags_of};
 use crate::text::query_words;
 use crate::{Error, Result};
 
@@ -87,10 +87,9 @@ impl Search {
                 continue;
             }
             let found: Vec<String> = r.gap.keywords.iter().take(64).enumerate().filter(|(i, _)| k.keywords & (1 << i) != 0).map(|(_, w)| w.clone()).collect();
-            let code = k.ind.to_string();
-            let industry = code.get(1..).unwrap_or("");
+            let industry = industry_of_number(k.ind).unwrap_or_default();
             let region = k.reg.to_string();
-            let company = Company { industry_code: industry, keywords_found: found, capital_wan: Some(k.cap), tags: tags_of(k.tagbits), region_code: &region, native_contacts: k.natives as u32, status: "存续", is_local: false, targeted: false };
+            let company = Company { industry_code: &industry, keywords_found: found, capital_wan: Some(k.cap), tags: tags_of(k.tagbits), region_code: &region, native_contacts: k.natives as u32, status: "存续", is_local: false, targeted: false };
             if let Verdict::Scored { score, factors } = domain::matching::score(&r.weights, &r.gap, &r.reach, &company) {
                 debug_assert_eq!(score, k.score);
                 ranked.push(Ranked { enterprise_id: id, score, factors });
@@ -238,10 +237,10 @@ impl SegmentCollector for RankSegment {
                 mask |= 1 << i;
             }
         }
-        let code = ind.to_string();
+        let industry = industry_of_number(ind).unwrap_or_default();
         let region = reg.to_string();
         let company = Company {
-            industry_code: code.get(1..).unwrap_or(""),
+            industry_code: &industry,
             keywords_found: Vec::new(),
             capital_wan: Some(cap),
             tags: tags_of(tagbits),
