@@ -11,7 +11,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
 use tantivy::index::SegmentId;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery, Weight};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
@@ -118,8 +118,12 @@ fn name_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
 }
 
 impl Search {
-    /// Who may see what, as a query: the universe is shared; targets, projects and follow-ups
-    /// belong to units (and, for departments, to the chains they lead).
+    /// Who may see what: the universe (every company) is shared; targets, projects and
+    /// follow-ups belong to units (and, for departments, to the chains they lead). `None` when
+    /// the viewer sees everything; otherwise the records of the other kinds the viewer may see,
+    /// as a query. It is not a clause of the search: companies are let through by their kind in
+    /// [`Tally`], and this query's few documents are read once per segment, where a clause
+    /// "company, or one of mine" made every search walk the million companies' posting list.
     fn permitted(&self, r: &Request) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let (unit, chains) = match r.visibility {
@@ -127,7 +131,7 @@ impl Search {
             Visibility::Unit(u) => (u, Vec::new()),
             Visibility::UnitAndLedChains(u) => (u, r.led_chains.clone()),
         };
-        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, term_u64(f.kind, kind_number(Kind::Enterprise))), (Occur::Should, term_u64(f.viewers, unit as u64))];
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, term_u64(f.viewers, unit as u64))];
         if !chains.is_empty() {
             // Follow-ups are never shared through chains: they belong to the unit that wrote them.
             let tied = BooleanQuery::new(vec![
@@ -200,9 +204,6 @@ impl Search {
         if let Some(k) = r.kind {
             must.push((Occur::Must, term_u64(f.kind, kind_number(k))));
         }
-        if let Some(p) = self.permitted(r) {
-            must.push((Occur::Must, p));
-        }
         Box::new(BooleanQuery::new(must))
     }
 
@@ -218,7 +219,11 @@ impl Search {
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
         let query = self.build(r);
-        let tally = Tally { limit: r.limit.max(1), fields: self.fields, columns: &self.columns, industry: parent_parts("i", &r.filters.industry), region: parent_parts("r", &r.filters.region) };
+        let permitted = match self.permitted(r) {
+            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(&searcher))?),
+            None => None,
+        };
+        let tally = Tally { limit: r.limit.max(1), fields: self.fields, columns: &self.columns, permitted, industry: parent_parts("i", &r.filters.industry), region: parent_parts("r", &r.filters.region) };
         let fruit = searcher.search(query.as_ref(), &tally)?;
         tally.columns.keep_only(&searcher);
         let mut hits = HashMap::new();
@@ -479,6 +484,8 @@ struct Tally<'a> {
     limit: usize,
     fields: Fields,
     columns: &'a ColumnCache,
+    /// The records other than companies the viewer may see ([`Search::permitted`]); `None`: all.
+    permitted: Option<Box<dyn Weight>>,
     /// The industry and region filters' paths: their children are counted.
     industry: Vec<String>,
     region: Vec<String>,
@@ -499,6 +506,8 @@ struct TallyFruit {
 struct TallySegment {
     limit: usize,
     columns: Arc<Columns>,
+    /// The segment's documents [`Tally::permitted`] lets through, in order; `None`: all.
+    permitted: Option<Vec<DocId>>,
     region_depth: usize,
     fruit: TallyFruit,
     heaps: [BinaryHeap<Reverse<(Ordered, i64)>>; 4],
@@ -530,7 +539,15 @@ impl Collector for Tally<'_> {
             _ => 0,
         };
         let fruit = TallyFruit { industry: Counter::new(INDUSTRY.path.len()), region: Counter::new(regions), ..Default::default() };
-        Ok(TallySegment { limit: self.limit, columns: self.columns.open(reader, &self.fields)?, region_depth: self.region.len(), fruit, heaps: Default::default() })
+        let permitted = match &self.permitted {
+            Some(weight) => {
+                let mut docs = Vec::new();
+                weight.for_each_no_score(reader, &mut |found| docs.extend_from_slice(found))?;
+                Some(docs)
+            }
+            None => None,
+        };
+        Ok(TallySegment { limit: self.limit, columns: self.columns.open(reader, &self.fields)?, permitted, region_depth: self.region.len(), fruit, heaps: Default::default() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -571,6 +588,12 @@ impl SegmentCollector for TallySegment {
     fn collect(&mut self, doc: DocId, score: Score) {
         let c = &self.columns;
         let k = c.kind.get(doc).min(3) as usize;
+        if k != kind_number(Kind::Enterprise) as usize
+            && let Some(permitted) = &self.permitted
+            && permitted.binary_search(&doc).is_err()
+        {
+            return;
+        }
         let f = &mut self.fruit;
         f.counts[k] += 1;
         let id = c.id.get(doc) as i64;

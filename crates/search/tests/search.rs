@@ -120,6 +120,46 @@ async fn two_characters_find_a_company_and_permissions_filter_hits_and_facets() 
 }
 
 #[tokio::test]
+async fn a_department_sees_the_targets_tied_to_the_chains_it_leads_but_not_their_follow_ups() {
+    let w = world().await;
+    let store = &w.db.store;
+    let tree = store.profile_tree().await.unwrap();
+    let chains: Vec<&store::profile::ChainTree> = tree.iter().flat_map(|c| &c.chains).filter(|h| !h.links.is_empty()).collect();
+    let (led, other) = (chains[0], chains[1]);
+    let department = led.chain.lead_unit_id;
+    // 南郑区's target on 秦岭航空, tied to a link of the led chain, and a visit to it.
+    let tied = store
+        .create_target(&w.a, &NewTarget { enterprise_id: w.qinling, owner_unit_id: w.nanzheng, owner_user_id: w.a.user_id, priority: Priority::B, source: String::new(), note: String::new(), link_ids: vec![led.links[0].link.id] })
+        .await
+        .unwrap()
+        .id;
+    store
+        .create_follow_up(&w.a, w.a.user_id.unwrap(), w.nanzheng, &NewFollowUp { enterprise_id: w.qinling, target_id: Some(tied), project_id: None, happened_on: Utc::now().date_naive(), kind: FollowUpKind::Visit, place: "上海".into(), latitude_e6: None, longitude_e6: None, participants: String::new(), summary: "秦岭航空预浸料产线选址".into(), next_step: String::new(), next_due: None, client_key: "search-test-chain".into() }, vec![])
+        .await
+        .unwrap();
+    let s = built(store).await;
+    let as_department = |q: &str, led_chains: Vec<i64>| {
+        let mut r = ask(q, Visibility::UnitAndLedChains(department));
+        r.led_chains = led_chains;
+        let s = s.clone();
+        async move { s.search(&r).await.unwrap() }
+    };
+    let leading = as_department("秦岭", vec![led.chain.id]).await;
+    assert_eq!((leading.count(Kind::Enterprise), leading.count(Kind::Target)), (1, 1), "{:?}", leading.counts);
+    assert_eq!(leading.hits(Kind::Target)[0].id, tied);
+    assert_eq!(as_department("预浸料产线", vec![led.chain.id]).await.count(Kind::FollowUp), 0, "follow-ups are not shared through chains");
+    let elsewhere = as_department("秦岭", vec![other.chain.id]).await;
+    assert_eq!((elsewhere.count(Kind::Enterprise), elsewhere.count(Kind::Target)), (1, 0), "{:?}", elsewhere.counts);
+    // 南郑区 itself sees both; 城固县 neither.
+    let owner = s.search(&ask("预浸料产线", Visibility::Unit(w.nanzheng))).await.unwrap();
+    let stranger = s.search(&ask("预浸料产线", Visibility::Unit(w.chenggu))).await.unwrap();
+    assert_eq!((owner.count(Kind::FollowUp), stranger.count(Kind::FollowUp)), (1, 0));
+    // Facets are counted after the filter: the department's targets by status are its one.
+    let targets: u64 = leading.facets.status.iter().filter(|f| f.0.starts_with("/t/")).map(|f| f.2).sum();
+    assert_eq!(targets, 1, "{:?}", leading.facets.status);
+}
+
+#[tokio::test]
 async fn facets_count_the_children_of_each_filter_level_with_labels() {
     let w = world().await;
     let sys = Who::system("test");
