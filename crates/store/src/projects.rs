@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery};
+use sea_orm::sea_query::{Expr, ExprTrait, Query as SqlQuery, UnionType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -317,10 +317,7 @@ pub fn project_search_text(e: &enterprise::Model) -> String {
 /// The condition restricting projects to what a viewer may see: the landing unit, the unit that
 /// brought the lead, units sharing the credit and, for departments, projects on chains they lead.
 pub async fn visible(store: &Store, visibility: Visibility) -> Result<Condition> {
-    let unit_cond = |u: i64| {
-        let shared = SqlQuery::select().column(credit_share::Column::ProjectId).from(credit_share::Entity).and_where(Expr::col(credit_share::Column::UnitId).eq(u)).to_owned();
-        Condition::any().add(project::Column::LandingUnitId.eq(u)).add(project::Column::SourceUnitId.eq(u)).add(project::Column::Id.in_subquery(shared))
-    };
+    let unit_cond = |u: i64| Condition::any().add(project::Column::Id.in_subquery(projects_of_unit(u)));
     Ok(match visibility {
         Visibility::All => Condition::all(),
         Visibility::Unit(u) => unit_cond(u),
@@ -329,6 +326,16 @@ pub async fn visible(store: &Store, visibility: Visibility) -> Result<Condition>
             unit_cond(u).add(project::Column::ChainId.is_in(chains))
         }
     })
+}
+
+/// The ids of a unit's projects: landed there, sourced there, or credited to it in part. One list
+/// from three index lookups: written as `landing = u OR source = u OR id IN (credit shares)`,
+/// PostgreSQL cannot combine an index with the subquery and read every project instead (3.7 ms
+/// against 0.3 ms at province scale, for each list and count an officer asks for).
+fn projects_of_unit(u: i64) -> sea_orm::sea_query::SelectStatement {
+    let by = |column: project::Column| SqlQuery::select().column(project::Column::Id).from(project::Entity).and_where(Expr::col(column).eq(u)).to_owned();
+    let shared = SqlQuery::select().column(credit_share::Column::ProjectId).from(credit_share::Entity).and_where(Expr::col(credit_share::Column::UnitId).eq(u)).to_owned();
+    by(project::Column::LandingUnitId).union(UnionType::All, by(project::Column::SourceUnitId)).union(UnionType::All, shared).to_owned()
 }
 
 fn stage_of(p: &project::Model) -> Stage {
@@ -1158,9 +1165,12 @@ impl Store {
             None if f.stage.is_some() => query = query.filter(project::Column::State.ne(State::Dropped.code())),
             None => {}
         }
-        if let Some(u) = f.unit_id {
-            let shared = SqlQuery::select().column(credit_share::Column::ProjectId).from(credit_share::Entity).and_where(Expr::col(credit_share::Column::UnitId).eq(u)).to_owned();
-            query = query.filter(Condition::any().add(project::Column::LandingUnitId.eq(u)).add(project::Column::SourceUnitId.eq(u)).add(project::Column::Id.in_subquery(shared)));
+        // A unit's own projects are already all its officers see: the same filter again would only
+        // make the database look twice.
+        if let Some(u) = f.unit_id
+            && visibility != Visibility::Unit(u)
+        {
+            query = query.filter(project::Column::Id.in_subquery(projects_of_unit(u)));
         }
         if let Some(c) = f.chain_id {
             query = query.filter(project::Column::ChainId.eq(c));
