@@ -1386,6 +1386,12 @@ impl Store {
 
     /// Everything that happened to a project, newest first.
     pub async fn project_timeline(&self, id: i64) -> Result<Vec<TimelineItem>> {
+        Ok(self.project_history(id).await?.0)
+    }
+
+    /// A project's timeline with the funds reports and the investor's requests it is made of: a
+    /// project's page lists those too, and need not read them again.
+    pub async fn project_history(&self, id: i64) -> Result<(Vec<TimelineItem>, Vec<funds_report::Model>, Vec<request::Model>)> {
         let files: Vec<(i64, Option<i64>, Option<i64>, String)> = project_file::Entity::find()
             .select_only()
             .columns([project_file::Column::Id, project_file::Column::StageChangeId, project_file::Column::VerificationId, project_file::Column::FileName])
@@ -1436,7 +1442,8 @@ impl Store {
                 verify_ref: None,
             }));
         }
-        for f in self.funds_reports(id).await? {
+        let funds = self.funds_reports(id).await?;
+        for f in &funds {
             let v = Verification::parse(&f.verification).unwrap_or(Verification::Pending);
             items.push((f.user_id, TimelineItem {
                 on: f.created_at.date_naive(),
@@ -1463,7 +1470,8 @@ impl Store {
                 verify_ref: None,
             }));
         }
-        for r in request::Entity::find().filter(request::Column::ProjectId.eq(id)).all(&self.db).await? {
+        let requests = request::Entity::find().filter(request::Column::ProjectId.eq(id)).all(&self.db).await?;
+        for r in &requests {
             let status = rules::RequestStatus::parse(&r.status).unwrap_or(rules::RequestStatus::Open);
             items.push((r.created_by, TimelineItem {
                 on: r.created_at.date_naive(),
@@ -1480,7 +1488,7 @@ impl Store {
         let names = self.user_names(items.iter().filter_map(|(u, _)| *u)).await?;
         let mut items: Vec<TimelineItem> = items.into_iter().map(|(u, item)| TimelineItem { who: u.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "系统".into()), ..item }).collect();
         items.sort_by(|a, b| b.on.cmp(&a.on).then(b.at.cmp(&a.at)));
-        Ok(items)
+        Ok((items, funds, requests))
     }
 
     /// What the ledger (台账) adds to a page of projects: this month's verified funds, open

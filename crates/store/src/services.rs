@@ -91,6 +91,26 @@ impl Store {
             (None, None) => return Ok(Vec::new()),
         };
         let rows = query.order_by_asc(service_member::Column::Id).all(&self.db).await?;
+        Ok(self.members(rows).await?.into_iter().map(|(_, m)| m).collect())
+    }
+
+    /// A project's team and its investor's, as [`Store::team`] gives each, read together.
+    pub async fn teams(&self, project_id: i64, enterprise_id: i64) -> Result<(Vec<Member>, Vec<Member>)> {
+        let rows = service_member::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(service_member::Column::ProjectId.eq(project_id))
+                    .add(Condition::all().add(service_member::Column::EnterpriseId.eq(enterprise_id)).add(service_member::Column::ProjectId.is_null())),
+            )
+            .order_by_asc(service_member::Column::Id)
+            .all(&self.db)
+            .await?;
+        let (project, investor): (Vec<_>, Vec<_>) = self.members(rows).await?.into_iter().partition(|(m, _)| m.project_id == Some(project_id));
+        Ok((project.into_iter().map(|(_, m)| m).collect(), investor.into_iter().map(|(_, m)| m).collect()))
+    }
+
+    /// Team rows with their people (a row whose account is gone is left out), in the rows' order.
+    async fn members(&self, rows: Vec<service_member::Model>) -> Result<Vec<(service_member::Model, Member)>> {
         let ids: Vec<i64> = rows.iter().map(|m| m.user_id).collect();
         let users: HashMap<i64, user::Model> = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&self.db).await?.into_iter().map(|u| (u.id, u)).collect();
         let units = self.unit_names().await?;
@@ -98,14 +118,15 @@ impl Store {
             .into_iter()
             .filter_map(|m| {
                 let u = users.get(&m.user_id)?;
-                Some(Member {
+                let member = Member {
                     id: m.id,
                     user_id: u.id,
                     name: u.display_name.clone(),
                     unit_name: units.get(&u.unit_id).cloned().unwrap_or_default(),
                     phone: u.phone.clone(),
                     role: TeamRole::parse(&m.role).unwrap_or(TeamRole::Member),
-                })
+                };
+                Some((m, member))
             })
             .collect())
     }
@@ -338,18 +359,38 @@ impl Store {
         let units = self.unit_names().await?;
         let rows = rows
             .into_iter()
-            .map(|r| RequestRow {
-                enterprise: names.get(&r.enterprise_id).cloned().unwrap_or_default(),
-                project_code: r.project_id.and_then(|p| projects.get(&p)).map(|p| p.0.clone()).unwrap_or_default(),
-                confidential: r.project_id.and_then(|p| projects.get(&p)).is_some_and(|p| p.1),
-                project_units: r.project_id.and_then(|p| projects.get(&p)).map(|p| vec![p.2, p.3]).unwrap_or_default(),
-                owner_unit: units.get(&r.owner_unit_id).cloned().unwrap_or_default(),
-                raised_by_unit: units.get(&r.raised_by_unit_id).cloned().unwrap_or_default(),
-                overdue_days: domain::project::days_overdue(RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Open), r.deadline, today),
-                request: r,
+            .map(|r| {
+                let enterprise = names.get(&r.enterprise_id).cloned().unwrap_or_default();
+                let project = r.project_id.and_then(|p| projects.get(&p)).map(|(code, confidential, landing, source)| (code.as_str(), *confidential, [*landing, *source]));
+                request_row(r, enterprise, project, &units, today)
             })
             .collect();
         Ok((rows, total))
+    }
+
+    /// A project's requests as [`Store::list_requests`] lists them (by deadline, at most `limit`),
+    /// from the requests already read: the project and its investor are known, so only an
+    /// investor other than the project's is looked up.
+    pub async fn project_request_rows(&self, p: &project::Model, investor: &str, mut requests: Vec<request::Model>, limit: usize) -> Result<Vec<RequestRow>> {
+        let today = Utc::now().date_naive();
+        requests.retain(|r| r.project_id == Some(p.id));
+        requests.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
+        requests.truncate(limit);
+        let others: Vec<i64> = requests.iter().map(|r| r.enterprise_id).filter(|e| *e != p.enterprise_id).collect();
+        let mut names: HashMap<i64, String> = if others.is_empty() {
+            HashMap::new()
+        } else {
+            enterprise::Entity::find().select_only().columns([enterprise::Column::Id, enterprise::Column::Name]).filter(enterprise::Column::Id.is_in(others)).into_tuple::<(i64, String)>().all(&self.db).await?.into_iter().collect()
+        };
+        names.insert(p.enterprise_id, investor.to_string());
+        let units = self.unit_names().await?;
+        Ok(requests
+            .into_iter()
+            .map(|r| {
+                let enterprise = names.get(&r.enterprise_id).cloned().unwrap_or_default();
+                request_row(r, enterprise, Some((p.code.as_str(), p.confidential, [p.landing_unit_id, p.source_unit_id])), &units, today)
+            })
+            .collect())
     }
 
     pub async fn add_policy_item(&self, who: &Who, project_id: i64, title: &str, detail: &str, amount_wan: i64) -> Result<policy_item::Model> {
@@ -409,6 +450,20 @@ impl Store {
 }
 
 /// The requests a filter selects, unordered.
+/// A request as listed: its investor's name, and its project's code, confidentiality and units.
+fn request_row(r: request::Model, enterprise: String, project: Option<(&str, bool, [i64; 2])>, units: &HashMap<i64, String>, today: NaiveDate) -> RequestRow {
+    RequestRow {
+        enterprise,
+        project_code: project.map(|p| p.0.to_string()).unwrap_or_default(),
+        confidential: project.is_some_and(|p| p.1),
+        project_units: project.map(|p| p.2.to_vec()).unwrap_or_default(),
+        owner_unit: units.get(&r.owner_unit_id).cloned().unwrap_or_default(),
+        raised_by_unit: units.get(&r.raised_by_unit_id).cloned().unwrap_or_default(),
+        overdue_days: domain::project::days_overdue(RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Open), r.deadline, today),
+        request: r,
+    }
+}
+
 fn request_query(visibility: Visibility, f: &RequestFilter) -> sea_orm::Select<request::Entity> {
     let today = Utc::now().date_naive();
     let mut query = request::Entity::find().filter(visible(visibility));

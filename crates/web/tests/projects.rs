@@ -545,3 +545,43 @@ async fn a_project_brief_comes_as_a_word_document_to_those_who_may_read_the_proj
     other.sign_in("officer-610703").await;
     assert_eq!(other.get(&format!("/projects/{id}/brief.docx")).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_projects_page_shows_each_team_in_its_place_and_the_requests_by_deadline() {
+    let app = spawn_app().await;
+    let who = Who::system("test");
+    let investor = company(&app.store, "汉中专班测试有限公司").await;
+    let id = project_of(&app.store, investor, "610722").await;
+    let other = project_of(&app.store, investor, "610722").await;
+    let chenggu = app.store.unit_by_code("610722").await.unwrap().unwrap().id;
+    let officer = app.user_id("officer-610722").await;
+    let bureau = app.user_id("bureau").await;
+    app.store.add_member(&who, Some(id), None, officer, domain::project::TeamRole::Lead).await.unwrap();
+    app.store.add_member(&who, None, Some(investor), bureau, domain::project::TeamRole::Member).await.unwrap();
+    // The same investor's other project has its own team, which is not this project's.
+    app.store.add_member(&who, Some(other), None, bureau, domain::project::TeamRole::Member).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    for (text, days, project) in [("排污指标", 30, id), ("用电增容", 5, id), ("另一项目的用地", 1, other)] {
+        let new = store::services::NewRequest { project_id: Some(project), enterprise_id: investor, category: domain::project::RequestCategory::Land, text: text.into(), owner_unit_id: chenggu, deadline: today + chrono::Duration::days(days) };
+        app.store.create_request(&who, chenggu, &new).await.unwrap();
+    }
+    let (team, investor_team) = app.store.teams(id, investor).await.unwrap();
+    assert_eq!(team.iter().map(|m| m.user_id).collect::<Vec<_>>(), vec![officer]);
+    assert_eq!(investor_team.iter().map(|m| m.user_id).collect::<Vec<_>>(), vec![bureau]);
+    assert_eq!((app.store.team(Some(id), None).await.unwrap().len(), app.store.team(None, Some(investor)).await.unwrap().len()), (1, 1), "the same as asked one by one");
+
+    app.sign_in("officer-610722").await;
+    let page = app.get_html(&format!("/projects/{id}")).await;
+    let section = |name: &str| page.split(&format!("<section class=\"card\" id=\"{name}\">")).nth(1).and_then(|rest| rest.split("</section>").next()).unwrap_or_default().to_string();
+    let teams = section("team");
+    let (project_team, investor_part) = teams.split_once("客商专班").expect("both teams");
+    // The investor's team, without the form for adding members below it.
+    let investor_part = investor_part.split("<details").next().unwrap_or_default();
+    assert!(project_team.contains("测试officer-610722") && !project_team.contains("测试bureau"), "{teams}");
+    assert!(investor_part.contains("测试bureau") && !investor_part.contains("测试officer-610722"), "{teams}");
+    let requests = section("requests");
+    let (first, second) = (requests.find("用电增容").expect("the nearer deadline"), requests.find("排污指标").expect("the later one"));
+    assert!(first < second, "by deadline: {requests}");
+    assert!(!requests.contains("另一项目的用地"), "not the other project's: {requests}");
+    assert!(section("timeline").contains("排污指标"), "the requests are in the record too");
+}

@@ -18,7 +18,7 @@ use store::StoreError;
 use store::entities::{funds_report, policy_item, project, unit, user};
 use store::profile::ClusterTree;
 use store::projects::{ChangeNote, DuplicateDecision, DuplicateMatch, FundsInput, ProjectFilter, ProjectInput, ProjectRow, ProjectSort, StageFigure, TimelineItem};
-use store::services::{Member, RequestFilter, RequestRow};
+use store::services::{Member, RequestRow};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
@@ -830,14 +830,16 @@ pub(crate) async fn render_show(state: &AppState, user: &CurrentUser, id: i64, f
     } else {
         Vec::new()
     };
+    let (timeline, funds, requests) = state.store.project_history(id).await?;
+    let (team, investor_team) = state.store.teams(id, p.enterprise_id).await?;
     let page = ShowPage {
         page: Page::new(state, user, format!("项目 {}", p.code), "projects").with_flash(flash),
-        timeline: state.store.project_timeline(id).await?,
-        funds: state.store.funds_reports(id).await?,
+        timeline,
+        funds,
         funds_expected,
-        team: state.store.team(Some(id), None).await?,
-        investor_team: state.store.team(None, Some(p.enterprise_id)).await?,
-        requests: state.store.list_requests(Visibility::All, &RequestFilter { project_id: Some(id), ..Default::default() }, 200).await?.0,
+        team,
+        investor_team,
+        requests: state.store.project_request_rows(&p, &row.investor, requests, 200).await?,
         policy: state.store.policy_items(id).await?,
         shares: state.store.credit_shares(id).await?,
         units: all_units.into_iter().filter(|u| u.active).collect(),
@@ -1116,7 +1118,7 @@ pub async fn brief(State(state): State<AppState>, user: CurrentUser, Path(id): P
         .collect();
     blocks.push(Block::Paragraph(format!("目前处于{}阶段{}。已历经：{}。认定：{}。体检：{}。", stage_label(&p.stage), if p.state == ProjectState::Active.code() { String::new() } else { format!("（{}：{}）", state_label(&p.state), p.state_reason) }, stages.join("、"), p.eligibility_rule, p.health_reasons.replace('\n', "；"))));
     blocks.push(Block::Heading1("二、近期推进".into()));
-    let timeline = state.store.project_timeline(id).await?;
+    let (timeline, _, requests) = state.store.project_history(id).await?;
     if timeline.is_empty() {
         blocks.push(Block::Paragraph("暂无推进记录。".into()));
     }
@@ -1124,7 +1126,7 @@ pub async fn brief(State(state): State<AppState>, user: CurrentUser, Path(id): P
         blocks.push(Block::Paragraph(format!("{}，{}{}", t.on, t.title, if t.body.is_empty() { String::new() } else { format!("：{}", t.body) })));
     }
     blocks.push(Block::Heading1("三、存在问题".into()));
-    let requests = state.store.list_requests(Visibility::All, &store::services::RequestFilter { project_id: Some(id), ..Default::default() }, 50).await?.0;
+    let requests = state.store.project_request_rows(&p, &row.investor, requests, 50).await?;
     let open: Vec<_> = requests.iter().filter(|r| r.request.status != domain::project::RequestStatus::Resolved.code()).collect();
     if open.is_empty() {
         blocks.push(Block::Paragraph("无未办结的企业诉求。".into()));
