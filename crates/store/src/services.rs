@@ -369,11 +369,10 @@ impl Store {
     }
 
     /// A project's requests as [`Store::list_requests`] lists them (by deadline, at most `limit`),
-    /// from the requests already read: the project and its investor are known, so only an
-    /// investor other than the project's is looked up.
+    /// from the project's requests already read ([`Store::project_history`]): the project and its
+    /// investor are known, so only an investor other than the project's is looked up.
     pub async fn project_request_rows(&self, p: &project::Model, investor: &str, mut requests: Vec<request::Model>, limit: usize) -> Result<Vec<RequestRow>> {
         let today = Utc::now().date_naive();
-        requests.retain(|r| r.project_id == Some(p.id));
         requests.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
         requests.truncate(limit);
         let others: Vec<i64> = requests.iter().map(|r| r.enterprise_id).filter(|e| *e != p.enterprise_id).collect();
@@ -449,7 +448,6 @@ impl Store {
     }
 }
 
-/// The requests a filter selects, unordered.
 /// A request as listed: its investor's name, and its project's code, confidentiality and units.
 fn request_row(r: request::Model, enterprise: String, project: Option<(&str, bool, [i64; 2])>, units: &HashMap<i64, String>, today: NaiveDate) -> RequestRow {
     RequestRow {
@@ -464,6 +462,7 @@ fn request_row(r: request::Model, enterprise: String, project: Option<(&str, boo
     }
 }
 
+/// The requests a filter selects, unordered.
 fn request_query(visibility: Visibility, f: &RequestFilter) -> sea_orm::Select<request::Entity> {
     let today = Utc::now().date_naive();
     let mut query = request::Entity::find().filter(visible(visibility));
