@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Serialize;
@@ -12,6 +12,11 @@ use domain::audit::{AuditFields, chain_hash, truncate_to_micros};
 
 use crate::entities::{audit_event, audit_head};
 use crate::{Result, Store, StoreError, Who};
+
+/// Takes the head row on SQLite, and with it the database's write lock.
+pub(crate) const LOCK_HEAD_SQLITE: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
+/// Takes the head row on PostgreSQL without writing a version of it.
+pub(crate) const LOCK_HEAD_POSTGRES: &str = "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE";
 
 pub const OK: &str = "ok";
 pub const DENIED: &str = "denied";
@@ -89,15 +94,24 @@ fn diff<T: Serialize>(before: Option<&T>, after: Option<&T>) -> (String, String)
 }
 
 /// Appends inside the caller's write transaction (see `Store::begin_write`).
+///
+/// The chain's head row stays locked until the transaction ends, so entries chain in commit order.
+/// `begin_write` has taken it already; a transaction begun otherwise takes it here. SQLite locks by
+/// writing (its write lock covers the database); PostgreSQL by `FOR UPDATE`, which leaves no dead
+/// version of the row behind, so the row is written once an entry: with the new sequence and hash.
 pub async fn append(conn: &impl ConnectionTrait, who: &Who, event: Event) -> Result<()> {
-    conn.execute_unprepared("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").await?;
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        conn.execute_unprepared(LOCK_HEAD_SQLITE).await?;
+    }
     let head = audit_head::Entity::find_by_id(1)
+        .lock_exclusive()
         .one(conn)
         .await?
         .ok_or_else(|| StoreError::NotFound("审计链头缺失".into()))?;
+    let seq = head.seq + 1;
     let at = truncate_to_micros(Utc::now());
     let fields = AuditFields {
-        seq: head.seq,
+        seq,
         at,
         user_id: who.user_id,
         username: &who.username,
@@ -113,7 +127,7 @@ pub async fn append(conn: &impl ConnectionTrait, who: &Who, event: Event) -> Res
     };
     let hash = chain_hash(&head.hash, &fields);
     audit_event::Entity::insert(audit_event::ActiveModel {
-        seq: Set(head.seq),
+        seq: Set(seq),
         at: Set(at),
         user_id: Set(who.user_id),
         username: Set(who.username.clone()),
@@ -132,7 +146,7 @@ pub async fn append(conn: &impl ConnectionTrait, who: &Who, event: Event) -> Res
     })
     .exec(conn)
     .await?;
-    audit_head::Entity::update(audit_head::ActiveModel { id: Set(1), hash: Set(hash), ..Default::default() })
+    audit_head::Entity::update(audit_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(hash), ..Default::default() })
         .exec(conn)
         .await?;
     Ok(())

@@ -275,7 +275,8 @@ impl Store {
 
     /// Begins a transaction that writes. Its first statement takes the audit chain's head row,
     /// which serialises writers: SQLite takes its write lock at once (no failed lock upgrade
-    /// later), PostgreSQL locks the row until commit, so audit entries chain in commit order.
+    /// later), PostgreSQL locks the row (`FOR UPDATE`) until commit, so audit entries chain in
+    /// commit order.
     ///
     /// On SQLite the writers of this process first queue for the store's write gate, and hold it
     /// until the transaction ends. SQLite itself does not queue a writer that finds the lock taken:
@@ -297,7 +298,11 @@ impl Store {
             _ => None,
         };
         let txn = self.db.begin().await?;
-        txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await?;
+        txn.execute_unprepared(match self.backend() {
+            DbBackend::Sqlite => audit::LOCK_HEAD_SQLITE,
+            _ => audit::LOCK_HEAD_POSTGRES,
+        })
+        .await?;
         Ok(WriteTxn { txn, _gate: gate })
     }
 }
