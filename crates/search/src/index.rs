@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::directory::RamDirectory;
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FacetOptions, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use domain::target::Tag;
@@ -209,6 +213,8 @@ struct Payload {
 /// writer whose tables tantivy sizes from this budget and clears up front; with 50 MB that came to
 /// 2.4 % of the server's time under the province load (docs/performance.md).
 const FEED_BUDGET: usize = 15_000_000;
+/// Memory of the one-segment index the changes waiting are matched in (a few hundred records).
+const PENDING_BUDGET: usize = 2_000_000;
 
 /// An open index and its position in the outbox.
 pub(crate) struct Engine {
@@ -343,14 +349,16 @@ impl Search {
         Ok(search)
     }
 
-    fn register(&self, index: &Index) {
-        index.tokenizers().register("gram", GramTokenizer);
-        index.tokenizers().register("zh", WordTokenizer(self.jieba.clone()));
+    fn tokenizers(&self) -> TokenizerManager {
+        let tokenizers = TokenizerManager::default();
+        tokenizers.register("gram", GramTokenizer);
+        tokenizers.register("zh", WordTokenizer(self.jieba.clone()));
+        tokenizers
     }
 
     fn open_dir(&self, dir: &Path) -> Result<Option<Engine>> {
-        let index = Index::open_in_dir(dir)?;
-        self.register(&index);
+        let mut index = Index::open_in_dir(dir)?;
+        index.set_tokenizers(self.tokenizers());
         let payload: Option<Payload> = index.load_metas()?.payload.and_then(|p| serde_json::from_str(&p).ok());
         let Some(p) = payload else { return Ok(None) };
         // The outbox keeps 30 days; an index not committed for 25 is not trusted to catch up.
@@ -455,7 +463,7 @@ impl Search {
         let started = Instant::now();
         // Everything committed before this point is read below; later changes come from the outbox.
         let cursor = self.store.outbox_head().await?;
-        let (index, generation) = match &self.dir {
+        let (mut index, generation) = match &self.dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("无法创建索引目录 {}：{e}", dir.display())))?;
                 let generation = dir.join(format!("g{}", chrono_now_nanos()));
@@ -464,7 +472,7 @@ impl Search {
             }
             None => (Index::create_in_ram(self.schema.clone()), None),
         };
-        self.register(&index);
+        index.set_tokenizers(self.tokenizers());
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
         let writer: IndexWriter = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
         let mut total_docs = 0u64;
@@ -558,27 +566,10 @@ impl Search {
                 self.covered_up_to(began);
                 return Ok(applied);
             }
-            let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
-            for (k, id) in &batch.changes {
-                by_kind.entry(*k).or_default().push(*id);
-            }
-            // A target or project made or removed changes its company's "already targeted".
-            for k in [Kind::Target, Kind::Project] {
-                if let Some(ids) = by_kind.get(&k).cloned() {
-                    let companies = self.store.enterprises_of(k, &ids).await?;
-                    by_kind.entry(Kind::Enterprise).or_default().extend(companies);
-                }
-            }
-            let mut docs = Vec::new();
-            for (kind, ids) in by_kind.iter_mut() {
-                ids.sort_unstable();
-                ids.dedup();
-                docs.push((*kind, ids.clone(), self.store.search_docs(*kind, ids).await?));
-            }
+            let records = self.records_of(&batch.changes).await?;
+            let docs = self.documents_of(&records).await?;
             let e = engine.clone();
-            let fields_doc: Vec<(Kind, Vec<i64>, Vec<TantivyDocument>)> = docs.into_iter().map(|(k, ids, ds)| (k, ids, ds.iter().map(|d| self.document(k, d)).collect())).collect();
-            let key_field = self.fields.key;
-            let keys: Vec<Term> = fields_doc.iter().flat_map(|(k, ids, _)| ids.iter().map(|id| Term::from_field_u64(key_field, record_key(*k, *id))).collect::<Vec<_>>()).collect();
+            let keys = self.keys_of(&records);
             let next = batch.cursor;
             let count = batch.changes.len() as u64;
             tokio::task::spawn_blocking(move || -> Result<()> {
@@ -587,10 +578,8 @@ impl Search {
                     for t in keys {
                         w.delete_term(t);
                     }
-                    for (_, _, ds) in fields_doc {
-                        for d in ds {
-                            w.add_document(d)?;
-                        }
+                    for d in docs {
+                        w.add_document(d)?;
                     }
                 }
                 e.commit(next)
@@ -607,6 +596,93 @@ impl Search {
                 return Ok(applied);
             }
         }
+    }
+
+    /// The records `changes` touch, by kind, each id once. A target or project made or removed
+    /// changes its company's "already targeted", so the company comes too.
+    async fn records_of(&self, changes: &[(Kind, i64)]) -> Result<Vec<(Kind, Vec<i64>)>> {
+        let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
+        for (k, id) in changes {
+            by_kind.entry(*k).or_default().push(*id);
+        }
+        for k in [Kind::Target, Kind::Project] {
+            if let Some(ids) = by_kind.get(&k).cloned() {
+                let companies = self.store.enterprises_of(k, &ids).await?;
+                by_kind.entry(Kind::Enterprise).or_default().extend(companies);
+            }
+        }
+        Ok(by_kind
+            .into_iter()
+            .map(|(kind, mut ids)| {
+                ids.sort_unstable();
+                ids.dedup();
+                (kind, ids)
+            })
+            .collect())
+    }
+
+    /// The terms naming these records in the index.
+    fn keys_of(&self, records: &[(Kind, Vec<i64>)]) -> Vec<Term> {
+        records.iter().flat_map(|(k, ids)| ids.iter().map(|id| Term::from_field_u64(self.fields.key, record_key(*k, *id)))).collect()
+    }
+
+    /// These records' documents as the database now has them (a record deleted since has none).
+    async fn documents_of(&self, records: &[(Kind, Vec<i64>)]) -> Result<Vec<TantivyDocument>> {
+        let mut out = Vec::new();
+        for (kind, ids) in records {
+            out.extend(self.store.search_docs(*kind, ids).await?.iter().map(|d| self.document(*kind, d)));
+        }
+        Ok(out)
+    }
+
+    /// Whether applying the changes waiting in the outbox could change what `query` matches:
+    /// whether the version of a waiting record in the index matches it, or the version in the
+    /// database would. When neither does, the index answers the query as it would once caught up
+    /// (only the scores' document statistics differ, by the few records waiting). `None` when
+    /// there is no index or more than [`TRUSTED_LAG`] changes wait.
+    ///
+    /// The versions in the index are matched first, which needs no read of the records; the
+    /// versions in the database are read and matched in a small index in memory, built with the
+    /// same schema and tokenizers. Catching up instead costs an index commit and the wait for the
+    /// one in progress (decision 0004).
+    async fn pending_could_change(&self, query: &dyn Query) -> Result<Option<bool>> {
+        let started = Instant::now();
+        let answer = self.pending_could_change_inner(query).await;
+        tracing::debug!(could = ?answer.as_ref().ok(), ms = started.elapsed().as_secs_f64() * 1000.0, "search matched the changes waiting");
+        answer
+    }
+
+    async fn pending_could_change_inner(&self, query: &dyn Query) -> Result<Option<bool>> {
+        let Some(engine) = self.engine() else { return Ok(None) };
+        // The cursor before the searcher: the index holds at least everything below it.
+        let cursor = engine.cursor.load(Ordering::SeqCst);
+        let skip = engine.above.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let batch = self.store.outbox_after(cursor, &skip, TRUSTED_LAG).await?;
+        if batch.more {
+            return Ok(None);
+        }
+        if batch.changes.is_empty() {
+            return Ok(Some(false));
+        }
+        // Their versions in the index first: no database read is needed to find that one matches.
+        let records = self.records_of(&batch.changes).await?;
+        let indexed = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::Must, Box::new(TermSetQuery::new(self.keys_of(&records))) as Box<dyn Query>)]);
+        if engine.reader.searcher().search(&indexed, &Count)? > 0 {
+            return Ok(Some(true));
+        }
+        let docs = self.documents_of(&records).await?;
+        if docs.is_empty() {
+            return Ok(Some(false));
+        }
+        // One segment written in this thread: an index writer would start its threads and clear
+        // a table sized for 15 MB first.
+        let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
+        for d in docs {
+            writer.add_document(d)?;
+        }
+        let index = writer.finalize()?;
+        let searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map(|r: IndexReader| r.searcher())?;
+        Ok(Some(searcher.search(query, &Count)? > 0))
     }
 
     /// Brings the index up to date when only a few changes wait; false when there is no index or
@@ -659,25 +735,31 @@ impl Search {
         self.writes.lock().unwrap_or_else(|e| e.into_inner()).insert(user, Instant::now());
     }
 
-    /// Whether the index may answer `asker` now; false when there is no index or it is too far
-    /// behind to be trusted.
+    /// Whether the index may answer `asker`'s `query` now; false when there is no index or it is
+    /// too far behind to be trusted.
     ///
     /// An account sees its own writes at once: when it wrote after the last catch-up began
-    /// reading the outbox, this waits as [`Search::fresh`] does. Other accounts' changes reach the
+    /// reading the outbox, this waits as [`Search::fresh`] does, unless none of the changes
+    /// waiting could change what the query matches ([`Search::pending_could_change`]): someone who
+    /// has just logged a follow-up and now looks for another company need not wait for the index
+    /// to take the follow-up. Other accounts' changes reach the
     /// index through the feed, within about a second, without this search waiting for them: under
     /// a steady stream of writes there is nearly always one waiting, and every search would wait
     /// for an index commit. What a search shows is checked against the database by the caller, so
     /// an index a moment behind never shows more than the asker may see. `None` waits for every
     /// change committed before the call.
-    pub async fn fresh_for(&self, asker: Option<i64>) -> Result<bool> {
+    pub async fn fresh_for(&self, asker: Option<i64>, query: &dyn Query) -> Result<bool> {
         let wrote = match asker {
-            None => true,
+            None => return self.fresh().await,
             Some(user) => {
                 let at = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
                 at.is_some_and(|at| !self.covers(at))
             }
         };
         if wrote {
+            if self.pending_could_change(query).await? == Some(false) {
+                return Ok(true);
+            }
             return self.fresh().await;
         }
         Ok(matches!(self.lag(TRUSTED_LAG + 1).await?, Some(lag) if lag <= TRUSTED_LAG))

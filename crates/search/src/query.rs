@@ -212,13 +212,13 @@ impl Search {
     pub async fn search(&self, r: &Request) -> Result<Outcome> {
         let started = Instant::now();
         let empty = |from_index| Outcome { hits: HashMap::new(), counts: HashMap::new(), facets: Facets::default(), from_index, micros: started.elapsed().as_micros() };
-        if !self.fresh_for(r.asker).await? {
+        let query = self.build(r);
+        if !self.fresh_for(r.asker, query.as_ref()).await? {
             return Ok(empty(false));
         }
         let fresh_at = started.elapsed();
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
-        let query = self.build(r);
         let permitted = match self.permitted(r) {
             Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(&searcher))?),
             None => None,

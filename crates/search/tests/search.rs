@@ -428,3 +428,42 @@ async fn a_search_waits_for_its_askers_own_writes_and_not_for_anyone_elses() {
     let third = store.create_enterprise(&w.a, &company("勉县戊己联动科技有限公司", "3484", "610725", "数控加工", 1_000, vec![]), false).await.unwrap().id;
     assert!(found(&s.search(&ask("联动科技", Visibility::All)).await.unwrap(), third));
 }
+
+#[tokio::test]
+async fn a_search_does_not_wait_for_its_askers_writes_when_they_cannot_change_its_answer() {
+    let w = world().await;
+    let store = &w.db.store;
+    let s = built(store).await;
+    let a = w.a.user_id.unwrap();
+    let by = |q: &str| Request { asker: Some(a), ..ask(q, Visibility::All) };
+    let found = |out: &search::Outcome, id: i64| out.hits(Kind::Enterprise).iter().any(|h| h.id == id);
+    // A saves a company, then looks for something else: the new company cannot be among the hits,
+    // so the search answers from the index as it stands. (What it looks for matches nothing here:
+    // on PostgreSQL, other databases' transactions can hold the outbox's horizon back, and then
+    // this world's own records count as waiting too, and one that matched would rightly be waited for.)
+    let input = company("汉中庚辛新材料有限公司", "2669", "610702", "光刻胶研发与销售", 1_000, vec![]);
+    let ours = store.create_enterprise(&w.a, &input, false).await.unwrap();
+    s.note_write(a);
+    let other = s.search(&by("无锡")).await.unwrap();
+    assert!(other.from_index && other.count(Kind::Enterprise) == 0);
+    assert!(s.lag(100).await.unwrap().unwrap() > 0, "the search did not wait for the index to take the new company");
+    // Looking for what was saved, A waits for it and finds it.
+    let own = s.search(&by("光刻胶")).await.unwrap();
+    assert!(found(&own, ours.id));
+    assert_eq!(s.lag(100).await.unwrap(), Some(0));
+    // A change that takes a record out of the answer makes the search wait too: the version in the
+    // index still matches, the one in the database no longer does.
+    store.update_enterprise(&w.a, ours.id, ours.version, &company("汉中庚辛新材料有限公司", "2669", "610702", "电子专用材料销售", 1_000, vec![]), false).await.unwrap();
+    s.note_write(a);
+    let after = s.search(&by("光刻胶")).await.unwrap();
+    assert!(after.from_index && !found(&after, ours.id), "the company no longer matches and is not shown");
+    assert_eq!(s.lag(100).await.unwrap(), Some(0));
+    // A follow-up that mentions what is searched for makes the search wait for it.
+    store
+        .create_follow_up(&w.a, a, w.nanzheng, &NewFollowUp { enterprise_id: w.hanjiang, target_id: Some(w.target_a), project_id: None, happened_on: Utc::now().date_naive(), kind: FollowUpKind::Call, place: String::new(), latitude_e6: None, longitude_e6: None, participants: String::new(), summary: "了解光刻胶配套需求".into(), next_step: String::new(), next_due: None, client_key: "search-test-pending".into() }, vec![])
+        .await
+        .unwrap();
+    s.note_write(a);
+    let mentioned = s.search(&Request { asker: Some(a), ..ask("光刻胶", Visibility::Unit(w.nanzheng)) }).await.unwrap();
+    assert_eq!(mentioned.count(Kind::FollowUp), 1, "the follow-up just written is found");
+}
