@@ -646,13 +646,6 @@ impl Search {
     /// same schema and tokenizers. Catching up instead costs an index commit and the wait for the
     /// one in progress (decision 0004).
     async fn pending_could_change(&self, query: &dyn Query) -> Result<Option<bool>> {
-        let started = Instant::now();
-        let answer = self.pending_could_change_inner(query).await;
-        tracing::debug!(could = ?answer.as_ref().ok(), ms = started.elapsed().as_secs_f64() * 1000.0, "search matched the changes waiting");
-        answer
-    }
-
-    async fn pending_could_change_inner(&self, query: &dyn Query) -> Result<Option<bool>> {
         let Some(engine) = self.engine() else { return Ok(None) };
         // The cursor before the searcher: the index holds at least everything below it.
         let cursor = engine.cursor.load(Ordering::SeqCst);
@@ -742,22 +735,19 @@ impl Search {
     /// reading the outbox, this waits as [`Search::fresh`] does, unless none of the changes
     /// waiting could change what the query matches ([`Search::pending_could_change`]): someone who
     /// has just logged a follow-up and now looks for another company need not wait for the index
-    /// to take the follow-up. Other accounts' changes reach the
-    /// index through the feed, within about a second, without this search waiting for them: under
-    /// a steady stream of writes there is nearly always one waiting, and every search would wait
-    /// for an index commit. What a search shows is checked against the database by the caller, so
+    /// to take the follow-up. Other accounts' changes reach the index through the feed, within
+    /// about a second, without this search waiting for them: under a steady stream of writes
+    /// there is nearly always one waiting, and every search would wait for an index commit. What a search shows is checked against the database by the caller, so
     /// an index a moment behind never shows more than the asker may see. `None` waits for every
     /// change committed before the call.
     pub async fn fresh_for(&self, asker: Option<i64>, query: &dyn Query) -> Result<bool> {
-        let wrote = match asker {
-            None => return self.fresh().await,
-            Some(user) => {
-                let at = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
-                at.is_some_and(|at| !self.covers(at))
-            }
-        };
-        if wrote {
-            if self.pending_could_change(query).await? == Some(false) {
+        let Some(user) = asker else { return self.fresh().await };
+        let wrote = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
+        if wrote.is_some_and(|at| !self.covers(at)) {
+            let started = Instant::now();
+            let could = self.pending_could_change(query).await?;
+            tracing::debug!(?could, ms = started.elapsed().as_secs_f64() * 1000.0, "search matched the changes waiting");
+            if could == Some(false) {
                 return Ok(true);
             }
             return self.fresh().await;
