@@ -17,6 +17,10 @@ where
 {
     let count = rows.len();
     let txn = store.db.begin().await?;
+    if store.backend() == DbBackend::Sqlite {
+        // Written by no account: `search_writer` still names the last transaction's.
+        txn.execute_unprepared(&crate::first_write(DbBackend::Sqlite, None)).await?;
+    }
     let mut batch = Vec::with_capacity(BATCH);
     for row in rows {
         batch.push(row.into_active_model());

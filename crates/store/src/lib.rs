@@ -273,9 +273,9 @@ impl Store {
         }
     }
 
-    /// Begins a transaction that writes. Its first statement takes the audit chain's head row,
-    /// which serialises writers: SQLite takes its write lock at once (no failed lock upgrade
-    /// later), PostgreSQL locks the row (`FOR UPDATE`) until commit, so audit entries chain in
+    /// Begins a transaction that writes. Its first statement ([`first_write`]) serialises
+    /// writers: SQLite takes its write lock at once (no failed lock upgrade later), PostgreSQL
+    /// locks the audit chain's head row (`FOR UPDATE`) until commit, so audit entries chain in
     /// commit order.
     ///
     /// On SQLite the writers of this process first queue for the store's write gate, and hold it
@@ -298,12 +298,22 @@ impl Store {
             _ => None,
         };
         let txn = self.db.begin().await?;
-        txn.execute_unprepared(match self.backend() {
-            DbBackend::Sqlite => audit::LOCK_HEAD_SQLITE,
-            _ => audit::LOCK_HEAD_POSTGRES,
-        })
-        .await?;
+        txn.execute_unprepared(&first_write(self.backend(), search_feed::writer())).await?;
         Ok(WriteTxn { txn, _gate: gate })
+    }
+}
+
+/// The first statement of a transaction that writes: it takes the write lock, and tells the search
+/// outbox's triggers which account writes (migration m0018). SQLite writes the account to
+/// `search_writer`, which takes its write lock as a write to the head row would (one writer at a
+/// time, so the row holds this transaction's writer until it ends); PostgreSQL locks the audit
+/// chain's head row and sets the account for the transaction.
+fn first_write(backend: DbBackend, writer: Option<i64>) -> String {
+    let writer = writer.map_or_else(String::new, |w| w.to_string());
+    match backend {
+        DbBackend::Sqlite => format!("UPDATE search_writer SET writer = {} WHERE id = 1", if writer.is_empty() { "NULL" } else { &writer }),
+        _ if writer.is_empty() => audit::LOCK_HEAD_POSTGRES.to_string(),
+        _ => format!("SELECT seq, set_config('zs.writer', '{writer}', true) FROM audit_head WHERE id = 1 FOR UPDATE"),
     }
 }
 

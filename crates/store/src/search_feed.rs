@@ -86,6 +86,7 @@ struct OutboxRow {
     id: i64,
     kind: String,
     record_id: i64,
+    writer: Option<i64>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -93,6 +94,7 @@ struct PgOutboxRow {
     txid: i64,
     kind: String,
     record_id: i64,
+    writer: Option<i64>,
 }
 
 /// `AND txid NOT IN (…)` for the transactions already applied, or nothing. Transaction ids are
@@ -108,11 +110,36 @@ fn not_in_txids(skip: &BTreeSet<i64>) -> String {
 #[derive(Debug, Default)]
 pub struct Batch {
     pub changes: Vec<(Kind, i64)>,
+    /// The account that wrote each change, where one is known ([`writing_as`]).
+    pub writers: Vec<Option<i64>>,
     pub cursor: i64,
     /// Whether more is waiting after this batch.
     pub more: bool,
     /// PostgreSQL: transactions at or above the new cursor that this batch applied.
     pub applied_above: Vec<i64>,
+}
+
+impl Batch {
+    /// The changes `user` wrote, and those no account is known to have written.
+    pub fn changes_by(&self, user: i64) -> Vec<(Kind, i64)> {
+        self.changes.iter().zip(&self.writers).filter(|(_, w)| w.is_none_or(|w| w == user)).map(|(c, _)| *c).collect()
+    }
+}
+
+tokio::task_local! {
+    static WRITER: Option<i64>;
+}
+
+/// Runs `work` as `user`'s: the outbox notes the changes its write transactions make as that
+/// account's (migration m0018), so that the account's next search can read them from the
+/// database before the index has them. Tasks `work` spawns write as no one in particular.
+pub async fn writing_as<F: Future>(user: Option<i64>, work: F) -> F::Output {
+    WRITER.scope(user, work).await
+}
+
+/// The account the current task writes for ([`writing_as`]).
+pub(crate) fn writer() -> Option<i64> {
+    WRITER.try_with(|w| *w).ok().flatten()
 }
 
 type EnterpriseCols = (i64, Option<String>, String, String, String, String, String, Option<i64>, String, String, bool);
@@ -257,7 +284,7 @@ impl Store {
             let read = |sql: String, values: Vec<sea_orm::Value>| async move {
                 Ok::<_, crate::StoreError>(PgOutboxRow::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(&self.db).await?)
             };
-            let mut rows = read(format!("SELECT txid, kind, record_id FROM search_outbox WHERE txid >= $1{not_skipped} ORDER BY txid, id LIMIT $2"), vec![cursor.into(), (limit as i64 + 1).into()]).await?;
+            let mut rows = read(format!("SELECT txid, kind, record_id, writer FROM search_outbox WHERE txid >= $1{not_skipped} ORDER BY txid, id LIMIT $2"), vec![cursor.into(), (limit as i64 + 1).into()]).await?;
             // The first transaction not read, when the limit cut the notes short; a transaction
             // is never split, so the one the limit cut into is left for the next batch, or read
             // whole when it is the only one.
@@ -265,9 +292,9 @@ impl Store {
             if rows.len() as u64 > limit {
                 let last = rows.last().map_or(cursor, |r| r.txid);
                 if rows.first().is_some_and(|r| r.txid == last) {
-                    rows = read("SELECT txid, kind, record_id FROM search_outbox WHERE txid = $1 ORDER BY id".to_string(), vec![last.into()]).await?;
+                    rows = read("SELECT txid, kind, record_id, writer FROM search_outbox WHERE txid = $1 ORDER BY id".to_string(), vec![last.into()]).await?;
                     first_left = Some(last + 1);
-                    more = !read(format!("SELECT txid, kind, record_id FROM search_outbox WHERE txid > $1{not_skipped} LIMIT 1"), vec![last.into()]).await?.is_empty();
+                    more = !read(format!("SELECT txid, kind, record_id, writer FROM search_outbox WHERE txid > $1{not_skipped} LIMIT 1"), vec![last.into()]).await?.is_empty();
                 } else {
                     rows.retain(|r| r.txid != last);
                     first_left = Some(last);
@@ -276,8 +303,10 @@ impl Store {
             }
             let mut applied_above: Vec<i64> = rows.iter().map(|r| r.txid).filter(|t| *t >= horizon).collect();
             applied_above.dedup();
+            let (changes, writers) = rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| ((k, r.record_id), r.writer))).unzip();
             return Ok(Batch {
-                changes: rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))).collect(),
+                changes,
+                writers,
                 // Below the horizon every transaction has ended: the cursor moves up to it, or to
                 // the first transaction left for the next batch.
                 cursor: first_left.map_or(horizon, |t| t.min(horizon)).max(cursor),
@@ -285,12 +314,12 @@ impl Store {
                 applied_above,
             });
         }
-        let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?", [cursor.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
+        let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(backend, "SELECT id, kind, record_id, writer FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?", [cursor.into(), (limit as i64 + 1).into()])).all(&self.db).await?;
         let more = rows.len() as u64 > limit;
         let rows: Vec<OutboxRow> = rows.into_iter().take(limit as usize).collect();
         let next = rows.last().map(|r| r.id).unwrap_or(cursor);
-        let changes = rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| (k, r.record_id))).collect();
-        Ok(Batch { changes, cursor: next, more, applied_above: Vec::new() })
+        let (changes, writers) = rows.iter().filter_map(|r| Kind::parse(&r.kind).map(|k| ((k, r.record_id), r.writer))).unzip();
+        Ok(Batch { changes, writers, cursor: next, more, applied_above: Vec::new() })
     }
 
     /// How many notes wait after `cursor` (not counting the transactions in `skip`), up to `cap`.

@@ -112,7 +112,7 @@ async fn with_data(store: &Store) {
 #[tokio::test]
 async fn migrations_run_from_empty_and_again_without_change() {
     let db = TestDb::new().await;
-    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts", "m0016_project_fact_counts", "m0017_follow_up_kept_counts"]);
+    assert_eq!(db.store.schema_version().await.unwrap(), vec!["m0001_foundation", "m0002_enterprises", "m0003_projects", "m0004_imports", "m0005_assessment", "m0006_dispatch", "m0007_events", "m0008_notifications", "m0009_import_plan", "m0010_follow_up_counts", "m0011_aftercare", "m0012_search_outbox", "m0013_api", "m0014_webhooks", "m0015_project_facts", "m0016_project_fact_counts", "m0017_follow_up_kept_counts", "m0018_outbox_writer"]);
     assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
     db.store.migrate().await.unwrap();
     assert!(db.store.is_empty().await.unwrap());
@@ -500,6 +500,28 @@ async fn the_search_outbox_is_read_in_batches_that_never_split_a_transaction() {
         assert_eq!(sizes, vec![4, 4, 4, 1]);
     }
     assert_eq!(store.outbox_pending(cursor, &skip, 100).await.unwrap(), 0);
+}
+
+/// Each change in the search outbox names the account whose request wrote it (m0018), or none
+/// when it was written outside one; a transaction that names no account after one that did is not
+/// taken for that account's (SQLite keeps the writer in a row).
+#[tokio::test]
+async fn the_search_outbox_notes_the_account_that_wrote_each_change() {
+    use store::search_feed::{Kind, writing_as};
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let start = store.outbox_head().await.unwrap();
+    let company = |name: &'static str| async move { store.create_enterprise(&who(), &store::enterprises::EnterpriseInput { name: name.into(), industry_code: "3741".into(), ..Default::default() }, false).await.unwrap().id };
+    let by_a = writing_as(Some(41), company("汉江药业股份有限公司")).await;
+    let by_b = writing_as(Some(42), company("陕西汉中钢铁有限责任公司")).await;
+    let by_no_one = company("汉中航空零部件有限公司").await;
+    let by_no_one_either = writing_as(None, company("汉中数控机床有限公司")).await;
+    let batch = store.outbox_after(start, &Default::default(), 100).await.unwrap();
+    let noted: Vec<(i64, Option<i64>)> = batch.changes.iter().zip(&batch.writers).filter(|((k, _), _)| *k == Kind::Enterprise).map(|((_, id), w)| (*id, *w)).collect();
+    assert_eq!(noted, vec![(by_a, Some(41)), (by_b, Some(42)), (by_no_one, None), (by_no_one_either, None)]);
+    let ids = |changes: Vec<(Kind, i64)>| changes.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
+    assert_eq!(ids(batch.changes_by(41)), vec![by_a, by_no_one, by_no_one_either], "an account's own changes and those of no known account");
+    assert_eq!(ids(batch.changes_by(42)), vec![by_b, by_no_one, by_no_one_either]);
 }
 
 /// Follow-ups and targets reached are counted from tables triggers keep (m0017); after every kind

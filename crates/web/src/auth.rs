@@ -244,8 +244,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     if let Some(user) = current {
         req.extensions_mut().insert(user);
     }
-    let mut response = next.run(req).await;
-    // The writer's own next search waits until the index holds what this request wrote.
+    // The search outbox notes this account as the writer of what the request changes.
+    let mut response = store::search_feed::writing_as(who.as_ref().and_then(|w| w.user_id), next.run(req)).await;
+    // The writer's own next searches read what this request wrote until the index holds it.
     if unsafe_method && let Some(user_id) = who.as_ref().and_then(|w| w.user_id) {
         state.search.note_write(user_id);
     }

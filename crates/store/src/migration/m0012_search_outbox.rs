@@ -25,6 +25,43 @@ const FEEDS: [(&str, &str, &str); 7] = [
     ("follow_ups", "f", "id"),
 ];
 
+/// The function PostgreSQL's triggers call; `writer`, when given, is the expression of the
+/// account writing, noted with each change (m0018).
+pub(super) fn pg_note_function(writer: Option<&str>) -> String {
+    let (column, value) = writer.map_or((String::new(), String::new()), |w| (", writer".to_string(), format!(", {w}")));
+    format!(
+        "CREATE OR REPLACE FUNCTION search_outbox_note() RETURNS trigger AS $$
+         BEGIN
+           IF TG_OP = 'DELETE' THEN
+             INSERT INTO search_outbox (kind, record_id, txid{column}) VALUES (TG_ARGV[0], (to_jsonb(OLD) ->> TG_ARGV[1])::bigint, pg_current_xact_id()::text::bigint{value});
+             RETURN OLD;
+           END IF;
+           INSERT INTO search_outbox (kind, record_id, txid{column}) VALUES (TG_ARGV[0], (to_jsonb(NEW) ->> TG_ARGV[1])::bigint, pg_current_xact_id()::text::bigint{value});
+           RETURN NEW;
+         END $$ LANGUAGE plpgsql"
+    )
+}
+
+/// SQLite's triggers, one per table and event; `writer` as for [`pg_note_function`].
+pub(super) fn sqlite_triggers(writer: Option<&str>) -> Vec<String> {
+    let (column, value) = writer.map_or((String::new(), String::new()), |w| (", writer".to_string(), format!(", {w}")));
+    let mut out = Vec::new();
+    for (table, kind, col) in FEEDS {
+        for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+            out.push(format!(
+                "CREATE TRIGGER tr_search_{table}_{} AFTER {event} ON {table} BEGIN INSERT INTO search_outbox (kind, record_id, txid, created_at{column}) VALUES ('{kind}', {row}.{col}, 0, strftime('%Y-%m-%d %H:%M:%S+00:00', 'now'){value}); END",
+                event.to_lowercase()
+            ));
+        }
+    }
+    out
+}
+
+/// Drops [`sqlite_triggers`].
+pub(super) fn drop_sqlite_triggers() -> Vec<String> {
+    FEEDS.iter().flat_map(|(table, _, _)| ["insert", "update", "delete"].map(|event| format!("DROP TRIGGER IF EXISTS tr_search_{table}_{event}"))).collect()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -48,32 +85,15 @@ impl MigrationTrait for Migration {
         match m.get_database_backend() {
             DbBackend::Postgres => {
                 db.execute_unprepared("INSERT INTO search_source (id) VALUES (md5(random()::text || clock_timestamp()::text))").await?;
-                db.execute_unprepared(
-                    "CREATE FUNCTION search_outbox_note() RETURNS trigger AS $$
-                     BEGIN
-                       IF TG_OP = 'DELETE' THEN
-                         INSERT INTO search_outbox (kind, record_id, txid) VALUES (TG_ARGV[0], (to_jsonb(OLD) ->> TG_ARGV[1])::bigint, pg_current_xact_id()::text::bigint);
-                         RETURN OLD;
-                       END IF;
-                       INSERT INTO search_outbox (kind, record_id, txid) VALUES (TG_ARGV[0], (to_jsonb(NEW) ->> TG_ARGV[1])::bigint, pg_current_xact_id()::text::bigint);
-                       RETURN NEW;
-                     END $$ LANGUAGE plpgsql",
-                )
-                .await?;
+                db.execute_unprepared(&pg_note_function(None)).await?;
                 for (table, kind, col) in FEEDS {
                     db.execute_unprepared(&format!("CREATE TRIGGER tr_search_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION search_outbox_note('{kind}', '{col}')")).await?;
                 }
             }
             _ => {
                 db.execute_unprepared("INSERT INTO search_source (id) VALUES (lower(hex(randomblob(16))))").await?;
-                for (table, kind, col) in FEEDS {
-                    for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER tr_search_{table}_{} AFTER {event} ON {table} BEGIN INSERT INTO search_outbox (kind, record_id, txid, created_at) VALUES ('{kind}', {row}.{col}, 0, strftime('%Y-%m-%d %H:%M:%S+00:00', 'now')); END",
-                            event.to_lowercase()
-                        ))
-                        .await?;
-                    }
+                for create in sqlite_triggers(None) {
+                    db.execute_unprepared(&create).await?;
                 }
             }
         }
@@ -90,10 +110,8 @@ impl MigrationTrait for Migration {
                 db.execute_unprepared("DROP FUNCTION IF EXISTS search_outbox_note()").await?;
             }
             _ => {
-                for (table, _, _) in FEEDS {
-                    for event in ["insert", "update", "delete"] {
-                        db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS tr_search_{table}_{event}")).await?;
-                    }
+                for drop in drop_sqlite_triggers() {
+                    db.execute_unprepared(&drop).await?;
                 }
             }
         }

@@ -20,6 +20,7 @@ mod m0014_webhooks;
 mod m0015_project_facts;
 mod m0016_project_fact_counts;
 mod m0017_follow_up_kept_counts;
+mod m0018_outbox_writer;
 
 pub struct Migrator;
 
@@ -49,6 +50,6 @@ fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_events::Migration), Box::new(m0008_notifications::Migration), Box::new(m0009_import_plan::Migration), Box::new(m0010_follow_up_counts::Migration), Box::new(m0011_aftercare::Migration), Box::new(m0012_search_outbox::Migration), Box::new(m0013_api::Migration), Box::new(m0014_webhooks::Migration), Box::new(m0015_project_facts::Migration), Box::new(m0016_project_fact_counts::Migration), Box::new(m0017_follow_up_kept_counts::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_enterprises::Migration), Box::new(m0003_projects::Migration), Box::new(m0004_imports::Migration), Box::new(m0005_assessment::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_events::Migration), Box::new(m0008_notifications::Migration), Box::new(m0009_import_plan::Migration), Box::new(m0010_follow_up_counts::Migration), Box::new(m0011_aftercare::Migration), Box::new(m0012_search_outbox::Migration), Box::new(m0013_api::Migration), Box::new(m0014_webhooks::Migration), Box::new(m0015_project_facts::Migration), Box::new(m0016_project_fact_counts::Migration), Box::new(m0017_follow_up_kept_counts::Migration), Box::new(m0018_outbox_writer::Migration)]
     }
 }
