@@ -8,12 +8,10 @@ use std::time::{Duration, Instant};
 
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::Count;
 use tantivy::directory::RamDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FacetOptions, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use domain::target::Tag;
 use store::Store;
@@ -28,6 +26,17 @@ const VERSION: u32 = 4;
 pub const TRUSTED_LAG: u64 = 2_000;
 /// Records read from the database per step of a rebuild.
 const STEP: i64 = 5_000;
+
+/// How a search may use the index ([`Search::fresh_for`]).
+pub(crate) enum Freshness {
+    /// As it stands.
+    Current,
+    /// With the records waiting in the outbox taken from the database: their versions in the
+    /// index (`stale`, their keys) left out, and `current`, their versions now, added.
+    Pending { stale: Vec<Term>, current: Searcher },
+    /// Not at all: there is no index, or it is too far behind to be trusted.
+    Behind,
+}
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -213,7 +222,8 @@ struct Payload {
 /// writer whose tables tantivy sizes from this budget and clears up front; with 50 MB that came to
 /// 2.4 % of the server's time under the province load (docs/performance.md).
 const FEED_BUDGET: usize = 15_000_000;
-/// Memory of the one-segment index the changes waiting are matched in (a few hundred records).
+/// Memory of the one-segment index the changes waiting are laid over the index with (a few
+/// hundred records).
 const PENDING_BUDGET: usize = 2_000_000;
 
 /// An open index and its position in the outbox.
@@ -635,47 +645,40 @@ impl Search {
         Ok(out)
     }
 
-    /// Whether applying the changes waiting in the outbox could change what `query` matches:
-    /// whether the version of a waiting record in the index matches it, or the version in the
-    /// database would. When neither does, the index answers the query as it would once caught up
-    /// (only the scores' document statistics differ, by the few records waiting). `None` when
-    /// there is no index or more than [`TRUSTED_LAG`] changes wait.
-    ///
-    /// The versions in the index are matched first, which needs no read of the records; the
-    /// versions in the database are read and matched in a small index in memory, built with the
-    /// same schema and tokenizers. Catching up instead costs an index commit and the wait for the
-    /// one in progress (decision 0004).
-    async fn pending_could_change(&self, query: &dyn Query) -> Result<Option<bool>> {
-        let Some(engine) = self.engine() else { return Ok(None) };
+    /// The changes waiting in the outbox that `asker` wrote (or that no account is known to have
+    /// written), as the database now has them: the keys of the records they touch, whose versions
+    /// in the index are out of date, and those records' current versions in a small index in
+    /// memory, built with the same schema and tokenizers. A search that leaves the keys out of the
+    /// index and adds what the small index matches shows the asker's own changes as an index
+    /// caught up would (only the scores' document statistics differ, by the few records waiting),
+    /// without waiting for an index commit and the one in progress (decision 0004). Others'
+    /// changes reach the index through the feed. [`Freshness::Behind`] when there is no index or
+    /// more than [`TRUSTED_LAG`] changes wait.
+    async fn pending(&self, asker: i64) -> Result<Freshness> {
+        let Some(engine) = self.engine() else { return Ok(Freshness::Behind) };
         // The cursor before the searcher: the index holds at least everything below it.
         let cursor = engine.cursor.load(Ordering::SeqCst);
         let skip = engine.above.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let batch = self.store.outbox_after(cursor, &skip, TRUSTED_LAG).await?;
         if batch.more {
-            return Ok(None);
+            return Ok(Freshness::Behind);
         }
-        if batch.changes.is_empty() {
-            return Ok(Some(false));
+        // The asker's own changes; others' reach the index through the feed.
+        let changes = batch.changes_by(asker);
+        if changes.is_empty() {
+            return Ok(Freshness::Current);
         }
-        // Their versions in the index first: no database read is needed to find that one matches.
-        let records = self.records_of(&batch.changes).await?;
-        let indexed = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::Must, Box::new(TermSetQuery::new(self.keys_of(&records))) as Box<dyn Query>)]);
-        if engine.reader.searcher().search(&indexed, &Count)? > 0 {
-            return Ok(Some(true));
-        }
-        let docs = self.documents_of(&records).await?;
-        if docs.is_empty() {
-            return Ok(Some(false));
-        }
+        let records = self.records_of(&changes).await?;
+        let keys = self.keys_of(&records);
         // One segment written in this thread: an index writer would start its threads and clear
         // a table sized for 15 MB first.
         let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
-        for d in docs {
+        for d in self.documents_of(&records).await? {
             writer.add_document(d)?;
         }
         let index = writer.finalize()?;
-        let searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map(|r: IndexReader| r.searcher())?;
-        Ok(Some(searcher.search(query, &Count)? > 0))
+        let current = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map(|r: IndexReader| r.searcher())?;
+        Ok(Freshness::Pending { stale: keys, current })
     }
 
     /// Brings the index up to date when only a few changes wait; false when there is no index or
@@ -728,31 +731,30 @@ impl Search {
         self.writes.lock().unwrap_or_else(|e| e.into_inner()).insert(user, Instant::now());
     }
 
-    /// Whether the index may answer `asker`'s `query` now; false when there is no index or it is
-    /// too far behind to be trusted.
+    /// Whether and how the index may answer `asker` now.
     ///
     /// An account sees its own writes at once: when it wrote after the last catch-up began
-    /// reading the outbox, this waits as [`Search::fresh`] does, unless none of the changes
-    /// waiting could change what the query matches ([`Search::pending_could_change`]): someone who
-    /// has just logged a follow-up and now looks for another company need not wait for the index
-    /// to take the follow-up. Other accounts' changes reach the index through the feed, within
-    /// about a second, without this search waiting for them: under a steady stream of writes
-    /// there is nearly always one waiting, and every search would wait for an index commit. What a search shows is checked against the database by the caller, so
-    /// an index a moment behind never shows more than the asker may see. `None` waits for every
-    /// change committed before the call.
-    pub async fn fresh_for(&self, asker: Option<i64>, query: &dyn Query) -> Result<bool> {
-        let Some(user) = asker else { return self.fresh().await };
+    /// reading the outbox, the search is answered with the changes waiting laid over the index
+    /// ([`Search::pending`]): someone who has just logged a follow-up and now searches finds it
+    /// without waiting for the index to take it. Other accounts' changes reach the index through
+    /// the feed, within about a second, and are not read for this search: under a steady stream
+    /// of writes there is nearly always one waiting. What a search shows is checked against the
+    /// database by the caller, so an index a moment behind never shows more than the asker may
+    /// see. `None` waits for every change committed before the call ([`Search::fresh`]).
+    pub(crate) async fn fresh_for(&self, asker: Option<i64>) -> Result<Freshness> {
+        let Some(user) = asker else { return Ok(if self.fresh().await? { Freshness::Current } else { Freshness::Behind }) };
         let wrote = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
         if wrote.is_some_and(|at| !self.covers(at)) {
             let started = Instant::now();
-            let could = self.pending_could_change(query).await?;
-            tracing::debug!(?could, ms = started.elapsed().as_secs_f64() * 1000.0, "search matched the changes waiting");
-            if could == Some(false) {
-                return Ok(true);
-            }
-            return self.fresh().await;
+            let pending = self.pending(user).await?;
+            let records = match &pending {
+                Freshness::Pending { current, .. } => current.num_docs(),
+                _ => 0,
+            };
+            tracing::debug!(records, ms = started.elapsed().as_secs_f64() * 1000.0, "search read the changes waiting");
+            return Ok(pending);
         }
-        Ok(matches!(self.lag(TRUSTED_LAG + 1).await?, Some(lag) if lag <= TRUSTED_LAG))
+        Ok(if matches!(self.lag(TRUSTED_LAG + 1).await?, Some(lag) if lag <= TRUSTED_LAG) { Freshness::Current } else { Freshness::Behind })
     }
 
     /// Changes waiting for the index, counted up to `cap`; `None` when there is no index.

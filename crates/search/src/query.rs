@@ -13,12 +13,12 @@ use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
 use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery, Weight};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, Executor, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use domain::access::Visibility;
 use store::search_feed::Kind;
 
-use crate::index::{CAPITAL_BANDS, Fields, Search, capital_band_index, industry_of_number, kind_number, kind_of, status_codes};
+use crate::index::{CAPITAL_BANDS, Fields, Freshness, Search, capital_band_index, industry_of_number, kind_number, kind_of, status_codes};
 use crate::text::{fold, grams, query_words};
 use crate::Result;
 
@@ -45,8 +45,9 @@ pub struct Request {
     pub led_chains: Vec<i64>,
     /// Companies found another way (a contact's phone the viewer may see).
     pub also_enterprises: Vec<i64>,
-    /// The account searching: the search waits for the index only to hold that account's own
-    /// writes (see [`Search::fresh_for`]). `None` waits for every change committed before it.
+    /// The account searching: when that account has written since the index last caught up,
+    /// the changes waiting are read from the database for its search (see
+    /// [`Search::fresh_for`]). `None` waits for every change committed before it.
     pub asker: Option<i64>,
 }
 
@@ -118,6 +119,15 @@ fn name_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
 }
 
 impl Search {
+    /// The collector of a search over `searcher`, whose segments' columns `columns` keeps.
+    fn tally<'a>(&self, r: &Request, searcher: &Searcher, columns: &'a ColumnCache) -> Result<Tally<'a>> {
+        let permitted = match self.permitted(r) {
+            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
+            None => None,
+        };
+        Ok(Tally { limit: r.limit.max(1), fields: self.fields, columns, permitted, industry: parent_parts("i", &r.filters.industry), region: parent_parts("r", &r.filters.region) })
+    }
+
     /// Who may see what: the universe (every company) is shared; targets, projects and
     /// follow-ups belong to units (and, for departments, to the chains they lead). `None` when
     /// the viewer sees everything; otherwise the records of the other kinds the viewer may see,
@@ -212,19 +222,29 @@ impl Search {
     pub async fn search(&self, r: &Request) -> Result<Outcome> {
         let started = Instant::now();
         let empty = |from_index| Outcome { hits: HashMap::new(), counts: HashMap::new(), facets: Facets::default(), from_index, micros: started.elapsed().as_micros() };
-        let query = self.build(r);
-        if !self.fresh_for(r.asker, query.as_ref()).await? {
-            return Ok(empty(false));
-        }
+        let pending = match self.fresh_for(r.asker).await? {
+            Freshness::Behind => return Ok(empty(false)),
+            Freshness::Current => None,
+            Freshness::Pending { stale, current } => Some((stale, current)),
+        };
         let fresh_at = started.elapsed();
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
-        let permitted = match self.permitted(r) {
-            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(&searcher))?),
-            None => None,
+        let query = self.build(r);
+        let tally = self.tally(r, &searcher, &self.columns)?;
+        let fruit = match &pending {
+            None => searcher.search(query.as_ref(), &tally)?,
+            // The records waiting: their versions in the index left out, their versions in the
+            // database matched in the small index beside it, scored with the index's statistics.
+            Some((stale, current)) => {
+                let rest = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::MustNot, Box::new(TermSetQuery::new(stale.iter().cloned())))]);
+                let indexed = searcher.search(&rest, &tally)?;
+                let columns = ColumnCache::default();
+                let beside = self.tally(r, current, &columns)?;
+                let waiting = current.search_with_executor(query.as_ref(), &beside, &Executor::single_thread(), EnableScoring::enabled_from_statistics_provider(&searcher, current))?;
+                tally.merge_fruits(vec![indexed, waiting])?
+            }
         };
-        let tally = Tally { limit: r.limit.max(1), fields: self.fields, columns: &self.columns, permitted, industry: parent_parts("i", &r.filters.industry), region: parent_parts("r", &r.filters.region) };
-        let fruit = searcher.search(query.as_ref(), &tally)?;
         tally.columns.keep_only(&searcher);
         let mut hits = HashMap::new();
         let mut counts = HashMap::new();
