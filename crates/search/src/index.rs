@@ -32,8 +32,9 @@ pub(crate) enum Freshness {
     /// As it stands.
     Current,
     /// With the records waiting in the outbox taken from the database: their versions in the
-    /// index (`stale`, their keys) left out, and `current`, their versions now, added.
-    Pending { stale: Vec<Term>, current: Searcher },
+    /// index (`stale`, their keys) left out, and `current`, their versions now, added (`None`
+    /// when none is left: all were deleted).
+    Pending { stale: Vec<Term>, current: Option<Searcher> },
     /// Not at all: there is no index, or it is too far behind to be trusted.
     Behind,
 }
@@ -670,15 +671,19 @@ impl Search {
         }
         let records = self.records_of(&changes).await?;
         let keys = self.keys_of(&records);
+        let docs = self.documents_of(&records).await?;
+        if docs.is_empty() {
+            return Ok(Freshness::Pending { stale: keys, current: None });
+        }
         // One segment written in this thread: an index writer would start its threads and clear
         // a table sized for 15 MB first.
         let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
-        for d in self.documents_of(&records).await? {
+        for d in docs {
             writer.add_document(d)?;
         }
         let index = writer.finalize()?;
         let current = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map(|r: IndexReader| r.searcher())?;
-        Ok(Freshness::Pending { stale: keys, current })
+        Ok(Freshness::Pending { stale: keys, current: Some(current) })
     }
 
     /// Brings the index up to date when only a few changes wait; false when there is no index or
@@ -748,7 +753,7 @@ impl Search {
             let started = Instant::now();
             let pending = self.pending(user).await?;
             let records = match &pending {
-                Freshness::Pending { current, .. } => current.num_docs(),
+                Freshness::Pending { current, .. } => current.as_ref().map_or(0, Searcher::num_docs),
                 _ => 0,
             };
             tracing::debug!(records, ms = started.elapsed().as_secs_f64() * 1000.0, "search read the changes waiting");

@@ -239,10 +239,15 @@ impl Search {
             Some((stale, current)) => {
                 let rest = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::MustNot, Box::new(TermSetQuery::new(stale.iter().cloned())))]);
                 let indexed = searcher.search(&rest, &tally)?;
-                let columns = ColumnCache::default();
-                let beside = self.tally(r, current, &columns)?;
-                let waiting = current.search_with_executor(query.as_ref(), &beside, &Executor::single_thread(), EnableScoring::enabled_from_statistics_provider(&searcher, current))?;
-                tally.merge_fruits(vec![indexed, waiting])?
+                match current {
+                    None => indexed,
+                    Some(current) => {
+                        let columns = ColumnCache::default();
+                        let beside = self.tally(r, current, &columns)?;
+                        let waiting = current.search_with_executor(query.as_ref(), &beside, &Executor::single_thread(), EnableScoring::enabled_from_statistics_provider(&searcher, current))?;
+                        tally.merge_fruits(vec![indexed, waiting])?
+                    }
+                }
             }
         };
         tally.columns.keep_only(&searcher);

@@ -494,4 +494,12 @@ async fn a_search_answers_with_its_askers_writes_laid_over_the_index_as_if_it_ha
     assert_eq!(ids(&laid_over), ids(&caught_up));
     assert_eq!(laid_over.counts, caught_up.counts);
     assert_eq!(format!("{:?}", laid_over.facets), format!("{:?}", caught_up.facets));
+    // A record deleted since the index took it: left out, with nothing in its place.
+    use sea_orm::ConnectionTrait;
+    let follow_up = caught_up.hits(Kind::FollowUp)[0].id;
+    store.db.execute_unprepared(&format!("DELETE FROM follow_ups WHERE id = {follow_up}")).await.unwrap();
+    s.note_write(a);
+    let gone = s.search(&asked).await.unwrap();
+    assert!(gone.from_index && gone.count(Kind::FollowUp) == 0 && gone.hits(Kind::FollowUp).is_empty(), "the deleted follow-up is neither found nor counted");
+    assert!(waiting().await);
 }

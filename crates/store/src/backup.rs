@@ -181,6 +181,7 @@ impl Store {
         }
         let backend = self.backend();
         let txn = self.db.begin().await?;
+        crate::write_as_no_one(&txn).await?;
         txn.execute_unprepared("DELETE FROM sessions").await?;
         txn.execute_unprepared("DELETE FROM idempotency_keys").await?;
         for table in TABLES.iter().rev() {

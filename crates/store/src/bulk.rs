@@ -17,10 +17,7 @@ where
 {
     let count = rows.len();
     let txn = store.db.begin().await?;
-    if store.backend() == DbBackend::Sqlite {
-        // Written by no account: `search_writer` still names the last transaction's.
-        txn.execute_unprepared(&crate::first_write(DbBackend::Sqlite, None)).await?;
-    }
+    crate::write_as_no_one(&txn).await?;
     let mut batch = Vec::with_capacity(BATCH);
     for row in rows {
         batch.push(row.into_active_model());

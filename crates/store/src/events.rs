@@ -547,6 +547,8 @@ impl Store {
 
     /// For the demo data only: a follow-up of kind `event` made at an event, as if logged then.
     pub async fn demo_event_follow_up(&self, event_id: i64, enterprise_id: i64, user_id: i64, unit_id: i64, on: NaiveDate, summary: &str) -> Result<()> {
+        // A write transaction, so that the search outbox names its writer (none, in the generator).
+        let txn = self.begin_write().await?;
         follow_up::ActiveModel {
             enterprise_id: Set(enterprise_id),
             unit_id: Set(unit_id),
@@ -563,8 +565,9 @@ impl Store {
             created_at: Set(on.and_hms_opt(18, 0, 0).map_or_else(Utc::now, |t| t.and_utc())),
             ..Default::default()
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -303,11 +303,20 @@ impl Store {
     }
 }
 
+/// Notes that a transaction begun without [`Store::begin_write`] (a bulk load, a restore) writes as
+/// no account: on SQLite `search_writer` would otherwise still name the last request's writer.
+async fn write_as_no_one(txn: &impl ConnectionTrait) -> Result<()> {
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared(&first_write(DbBackend::Sqlite, None)).await?;
+    }
+    Ok(())
+}
+
 /// The first statement of a transaction that writes: it takes the write lock, and tells the search
 /// outbox's triggers which account writes (migration m0018). SQLite writes the account to
 /// `search_writer`, which takes its write lock as a write to the head row would (one writer at a
-/// time, so the row holds this transaction's writer until it ends); PostgreSQL locks the audit
-/// chain's head row and sets the account for the transaction.
+/// time, so the row names this transaction's writer while it runs; it keeps it until the next);
+/// PostgreSQL locks the audit chain's head row and sets the account for the transaction.
 fn first_write(backend: DbBackend, writer: Option<i64>) -> String {
     let writer = writer.map_or_else(String::new, |w| w.to_string());
     match backend {

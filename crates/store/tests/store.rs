@@ -516,12 +516,18 @@ async fn the_search_outbox_notes_the_account_that_wrote_each_change() {
     let by_b = writing_as(Some(42), company("陕西汉中钢铁有限责任公司")).await;
     let by_no_one = company("汉中航空零部件有限公司").await;
     let by_no_one_either = writing_as(None, company("汉中数控机床有限公司")).await;
+    // A bulk load begins its own transactions: it writes as no one, even right after a request's write.
+    let by_a_again = writing_as(Some(41), company("汉中精密铸造有限公司")).await;
+    let mut generated = store.enterprise(by_a_again).await.unwrap();
+    (generated.id, generated.name, generated.uscc) = (by_a_again + 1_000, "汉中批量导入有限公司".into(), None);
+    let bulk = generated.id;
+    store.load_generated(&who(), store::bulk::Generated { enterprises: vec![generated], ..Default::default() }).await.unwrap();
     let batch = store.outbox_after(start, &Default::default(), 100).await.unwrap();
     let noted: Vec<(i64, Option<i64>)> = batch.changes.iter().zip(&batch.writers).filter(|((k, _), _)| *k == Kind::Enterprise).map(|((_, id), w)| (*id, *w)).collect();
-    assert_eq!(noted, vec![(by_a, Some(41)), (by_b, Some(42)), (by_no_one, None), (by_no_one_either, None)]);
+    assert_eq!(noted, vec![(by_a, Some(41)), (by_b, Some(42)), (by_no_one, None), (by_no_one_either, None), (by_a_again, Some(41)), (bulk, None)]);
     let ids = |changes: Vec<(Kind, i64)>| changes.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
-    assert_eq!(ids(batch.changes_by(41)), vec![by_a, by_no_one, by_no_one_either], "an account's own changes and those of no known account");
-    assert_eq!(ids(batch.changes_by(42)), vec![by_b, by_no_one, by_no_one_either]);
+    assert_eq!(ids(batch.changes_by(41)), vec![by_a, by_no_one, by_no_one_either, by_a_again, bulk], "an account's own changes and those of no known account");
+    assert_eq!(ids(batch.changes_by(42)), vec![by_b, by_no_one, by_no_one_either, bulk]);
 }
 
 /// Follow-ups and targets reached are counted from tables triggers keep (m0017); after every kind

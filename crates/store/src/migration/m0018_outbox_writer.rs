@@ -6,9 +6,12 @@
 //! `Store::begin_write` names the account writing: on PostgreSQL in a setting local to the
 //! transaction (`zs.writer`), read by the trigger function; on SQLite, which has no such settings,
 //! in the one row of `search_writer`, which the triggers read. SQLite runs one write transaction at
-//! a time, and that statement is the one that takes its write lock, so the row holds the writer
-//! of the transaction running. Changes written outside a request (migrations, imports running on
-//! their own, the generator) name no account.
+//! a time, and that statement is the one that takes its write lock, so the row names the writer
+//! of the transaction running (and stays so until the next). Changes written outside a request
+//! (the generator, a restore, imports running on their own) name no account: every write of a
+//! searched table in the store goes through `begin_write`, and the bulk load and the restore,
+//! which begin their own transactions, clear the row first. A later migration that writes a
+//! searched table on SQLite should clear it too.
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
