@@ -285,6 +285,8 @@ pub struct Search {
     pub(crate) fields: Fields,
     schema: Schema,
     pub(crate) jieba: Arc<Jieba>,
+    /// The tokenizers of every index this instance opens or builds ("gram", "zh").
+    tokenizers: TokenizerManager,
     /// The database this instance serves (see store::search_source).
     source: String,
     engine: RwLock<Option<Arc<Engine>>>,
@@ -299,6 +301,14 @@ pub struct Search {
     writes: Mutex<HashMap<i64, Instant>>,
     /// The fast fields searches read, opened once per segment.
     pub(crate) columns: crate::query::ColumnCache,
+}
+
+/// The tokenizers the schema names, with the city's dictionary for words.
+fn tokenizers(jieba: &Arc<Jieba>) -> TokenizerManager {
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register("gram", GramTokenizer);
+    tokenizers.register("zh", WordTokenizer(jieba.clone()));
+    tokenizers
 }
 
 /// The user dictionary: chain, link and cluster names, link keywords, unit (park, county) names
@@ -337,6 +347,7 @@ impl Search {
             dir,
             fields,
             schema,
+            tokenizers: tokenizers(&jieba),
             jieba,
             source,
             engine: RwLock::new(None),
@@ -360,16 +371,9 @@ impl Search {
         Ok(search)
     }
 
-    fn tokenizers(&self) -> TokenizerManager {
-        let tokenizers = TokenizerManager::default();
-        tokenizers.register("gram", GramTokenizer);
-        tokenizers.register("zh", WordTokenizer(self.jieba.clone()));
-        tokenizers
-    }
-
     fn open_dir(&self, dir: &Path) -> Result<Option<Engine>> {
         let mut index = Index::open_in_dir(dir)?;
-        index.set_tokenizers(self.tokenizers());
+        index.set_tokenizers(self.tokenizers.clone());
         let payload: Option<Payload> = index.load_metas()?.payload.and_then(|p| serde_json::from_str(&p).ok());
         let Some(p) = payload else { return Ok(None) };
         // The outbox keeps 30 days; an index not committed for 25 is not trusted to catch up.
@@ -483,7 +487,7 @@ impl Search {
             }
             None => (Index::create_in_ram(self.schema.clone()), None),
         };
-        index.set_tokenizers(self.tokenizers());
+        index.set_tokenizers(self.tokenizers.clone());
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
         let writer: IndexWriter = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
         let mut total_docs = 0u64;
@@ -677,7 +681,7 @@ impl Search {
         }
         // One segment written in this thread: an index writer would start its threads and clear
         // a table sized for 15 MB first.
-        let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
+        let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers.clone()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
         for d in docs {
             writer.add_document(d)?;
         }

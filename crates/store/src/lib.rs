@@ -318,11 +318,11 @@ async fn write_as_no_one(txn: &impl ConnectionTrait) -> Result<()> {
 /// time, so the row names this transaction's writer while it runs; it keeps it until the next);
 /// PostgreSQL locks the audit chain's head row and sets the account for the transaction.
 fn first_write(backend: DbBackend, writer: Option<i64>) -> String {
-    let writer = writer.map_or_else(String::new, |w| w.to_string());
-    match backend {
-        DbBackend::Sqlite => format!("UPDATE search_writer SET writer = {} WHERE id = 1", if writer.is_empty() { "NULL" } else { &writer }),
-        _ if writer.is_empty() => audit::LOCK_HEAD_POSTGRES.to_string(),
-        _ => format!("SELECT seq, set_config('zs.writer', '{writer}', true) FROM audit_head WHERE id = 1 FOR UPDATE"),
+    match (backend, writer) {
+        (DbBackend::Sqlite, Some(w)) => format!("UPDATE search_writer SET writer = {w} WHERE id = 1"),
+        (DbBackend::Sqlite, None) => "UPDATE search_writer SET writer = NULL WHERE id = 1".to_string(),
+        (_, Some(w)) => format!("SELECT seq, set_config('zs.writer', '{w}', true) FROM audit_head WHERE id = 1 FOR UPDATE"),
+        (_, None) => audit::LOCK_HEAD_POSTGRES.to_string(),
     }
 }
 

@@ -245,9 +245,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(user);
     }
     // The search outbox notes this account as the writer of what the request changes.
-    let mut response = store::search_feed::writing_as(who.as_ref().and_then(|w| w.user_id), next.run(req)).await;
+    let account = who.as_ref().and_then(|w| w.user_id);
+    let mut response = store::search_feed::writing_as(account, next.run(req)).await;
     // The writer's own next searches read what this request wrote until the index holds it.
-    if unsafe_method && let Some(user_id) = who.as_ref().and_then(|w| w.user_id) {
+    if unsafe_method && let Some(user_id) = account {
         state.search.note_write(user_id);
     }
     if let Some(denial) = response.extensions().get::<Denial>().cloned() {

@@ -25,10 +25,15 @@ const FEEDS: [(&str, &str, &str); 7] = [
     ("follow_ups", "f", "id"),
 ];
 
+/// The column list's and the values' additions for `writer` (see [`pg_note_function`]).
+fn writer_column(writer: Option<&str>) -> (String, String) {
+    writer.map_or((String::new(), String::new()), |w| (", writer".to_string(), format!(", {w}")))
+}
+
 /// The function PostgreSQL's triggers call; `writer`, when given, is the expression of the
 /// account writing, noted with each change (m0018).
 pub(super) fn pg_note_function(writer: Option<&str>) -> String {
-    let (column, value) = writer.map_or((String::new(), String::new()), |w| (", writer".to_string(), format!(", {w}")));
+    let (column, value) = writer_column(writer);
     format!(
         "CREATE OR REPLACE FUNCTION search_outbox_note() RETURNS trigger AS $$
          BEGIN
@@ -44,7 +49,7 @@ pub(super) fn pg_note_function(writer: Option<&str>) -> String {
 
 /// SQLite's triggers, one per table and event; `writer` as for [`pg_note_function`].
 pub(super) fn sqlite_triggers(writer: Option<&str>) -> Vec<String> {
-    let (column, value) = writer.map_or((String::new(), String::new()), |w| (", writer".to_string(), format!(", {w}")));
+    let (column, value) = writer_column(writer);
     let mut out = Vec::new();
     for (table, kind, col) in FEEDS {
         for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
