@@ -21,7 +21,7 @@ use crate::text::{GramTokenizer, WordTokenizer, fold, jieba_with};
 use crate::{Error, Result};
 
 /// Bumped when the schema or the tokenizers change: an index of another version is rebuilt.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 /// Changes an index may lag behind and still answer (after catching up on them first).
 pub const TRUSTED_LAG: u64 = 2_000;
 /// Records read from the database per step of a rebuild.
@@ -73,6 +73,9 @@ pub struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Indexed: what a query matches on (`num` also counted or ranked from its column). `fast`:
+    // only read from its column (query.rs, rank.rs). A segment builds a term dictionary for each
+    // indexed field it has terms in, with a table of some 1 MB whatever the field holds.
     let num = || NumericOptions::default().set_indexed().set_fast();
     let fast = || NumericOptions::default().set_fast();
     let gram = TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer("gram").set_index_option(IndexRecordOption::WithFreqsAndPositions));
@@ -81,7 +84,7 @@ fn schema() -> (Schema, Fields) {
         key: b.add_u64_field("key", NumericOptions::default().set_indexed()),
         kind: b.add_u64_field("kind", num()),
         id: b.add_u64_field("id", num()),
-        eid: b.add_u64_field("eid", num()),
+        eid: b.add_u64_field("eid", fast()),
         name: b.add_text_field("name", gram.clone()),
         private: b.add_text_field("private", gram),
         lead: b.add_text_field("lead", STRING),
@@ -100,8 +103,8 @@ fn schema() -> (Schema, Fields) {
         reg: b.add_u64_field("reg", fast()),
         natives: b.add_u64_field("natives", fast()),
         targeted: b.add_u64_field("targeted", fast()),
-        local: b.add_u64_field("local", num()),
-        live: b.add_u64_field("live", num()),
+        local: b.add_u64_field("local", fast()),
+        live: b.add_u64_field("live", fast()),
         fs: b.add_u64_field("fs", fast()),
     };
     (b.build(), fields)
@@ -658,8 +661,10 @@ impl Search {
     /// caught up would (only the scores' document statistics differ, by the few records waiting),
     /// without waiting for an index commit and the one in progress (decision 0004). Others'
     /// changes reach the index through the feed. [`Freshness::Behind`] when there is no index or
-    /// more than [`TRUSTED_LAG`] changes wait.
-    async fn pending(&self, asker: i64) -> Result<Freshness> {
+    /// more than [`TRUSTED_LAG`] changes wait. The small index leaves out the values of the
+    /// fields in `unread` (fields the search's query has no terms in): each field a segment holds
+    /// terms of costs it a term dictionary, built and dropped at every such search.
+    async fn pending(&self, asker: i64, unread: &[Field]) -> Result<Freshness> {
         let Some(engine) = self.engine() else { return Ok(Freshness::Behind) };
         // The cursor before the searcher: the index holds at least everything below it.
         let cursor = engine.cursor.load(Ordering::SeqCst);
@@ -683,7 +688,11 @@ impl Search {
         // a table sized for 15 MB first.
         let mut writer = Index::builder().schema(self.schema.clone()).tokenizers(self.tokenizers.clone()).single_segment_index_writer(RamDirectory::create(), PENDING_BUDGET)?;
         for d in docs {
-            writer.add_document(d)?;
+            let mut kept = TantivyDocument::default();
+            for (field, value) in d.field_values().filter(|(field, _)| !unread.contains(field)) {
+                kept.add_field_value(field, value);
+            }
+            writer.add_document(kept)?;
         }
         let index = writer.finalize()?;
         let current = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map(|r: IndexReader| r.searcher())?;
@@ -750,12 +759,13 @@ impl Search {
     /// of writes there is nearly always one waiting. What a search shows is checked against the
     /// database by the caller, so an index a moment behind never shows more than the asker may
     /// see. `None` waits for every change committed before the call ([`Search::fresh`]).
-    pub(crate) async fn fresh_for(&self, asker: Option<i64>) -> Result<Freshness> {
+    /// `unread`: the fields the search's query has no terms in ([`Search::pending`]).
+    pub(crate) async fn fresh_for(&self, asker: Option<i64>, unread: &[Field]) -> Result<Freshness> {
         let Some(user) = asker else { return Ok(if self.fresh().await? { Freshness::Current } else { Freshness::Behind }) };
         let wrote = self.writes.lock().unwrap_or_else(|e| e.into_inner()).get(&user).copied();
         if wrote.is_some_and(|at| !self.covers(at)) {
             let started = Instant::now();
-            let pending = self.pending(user).await?;
+            let pending = self.pending(user, unread).await?;
             let records = match &pending {
                 Freshness::Pending { current, .. } => current.as_ref().map_or(0, Searcher::num_docs),
                 _ => 0,

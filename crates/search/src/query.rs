@@ -187,6 +187,28 @@ impl Search {
         if any.is_empty() { None } else { Some(Box::new(BooleanQuery::new(any))) }
     }
 
+    /// The facet filters of the request that are facet paths, with their fields.
+    fn facet_filters(&self, r: &Request) -> Vec<(Field, Box<dyn Query>)> {
+        let f = &self.fields;
+        [(f.industry, &r.filters.industry), (f.region, &r.filters.region), (f.capital, &r.filters.capital), (f.tags, &r.filters.tag), (f.status, &r.filters.status)]
+            .into_iter()
+            .zip(ROOTS)
+            .filter_map(|((field, value), root)| Some((field, value.as_deref().and_then(|p| facet_term(field, root, p))?)))
+            .collect()
+    }
+
+    /// The indexed fields [`Search::build`]'s query for `r` has no terms in: the record's key, the
+    /// facets not filtered on, and the text fields when there is no text to match.
+    fn unread(&self, r: &Request) -> Vec<Field> {
+        let f = &self.fields;
+        let filtered: Vec<Field> = self.facet_filters(r).into_iter().map(|(field, _)| field).collect();
+        let mut unread: Vec<Field> = [f.key, f.industry, f.region, f.capital, f.tags, f.status].into_iter().filter(|field| !filtered.contains(field)).collect();
+        if r.q.split_whitespace().all(|part| self.part_query(part, r).is_none()) {
+            unread.extend([f.name, f.private, f.lead, f.words, f.code]);
+        }
+        unread
+    }
+
     fn build(&self, r: &Request) -> Box<dyn Query> {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -206,11 +228,7 @@ impl Search {
             (None, Some(x)) => must.push((Occur::Must, x)),
             (None, None) => must.push((Occur::Must, Box::new(AllQuery))),
         }
-        for ((field, value), root) in [(f.industry, &r.filters.industry), (f.region, &r.filters.region), (f.capital, &r.filters.capital), (f.tags, &r.filters.tag), (f.status, &r.filters.status)].into_iter().zip(ROOTS) {
-            if let Some(q) = value.as_deref().and_then(|p| facet_term(field, root, p)) {
-                must.push((Occur::Must, q));
-            }
-        }
+        must.extend(self.facet_filters(r).into_iter().map(|(_, q)| (Occur::Must, q)));
         if let Some(k) = r.kind {
             must.push((Occur::Must, term_u64(f.kind, kind_number(k))));
         }
@@ -222,7 +240,7 @@ impl Search {
     pub async fn search(&self, r: &Request) -> Result<Outcome> {
         let started = Instant::now();
         let empty = |from_index| Outcome { hits: HashMap::new(), counts: HashMap::new(), facets: Facets::default(), from_index, micros: started.elapsed().as_micros() };
-        let pending = match self.fresh_for(r.asker).await? {
+        let pending = match self.fresh_for(r.asker, &self.unread(r)).await? {
             Freshness::Behind => return Ok(empty(false)),
             Freshness::Current => None,
             Freshness::Pending { stale, current } => Some((stale, current)),

@@ -8,7 +8,7 @@ use domain::access::Visibility;
 use domain::matching::{Gap, MatchWeights, Reach};
 use domain::money::{Currency, Wan};
 use domain::target::{FollowUpKind, Priority, Tag};
-use search::{Filters, RankRequest, Request, Search};
+use search::{Filters, RankRequest, Request, Search, index};
 use store::enterprises::EnterpriseInput;
 use store::follow_ups::NewFollowUp;
 use store::search_feed::{Kind, writing_as};
@@ -471,7 +471,7 @@ async fn a_search_answers_with_its_askers_writes_laid_over_the_index_as_if_it_ha
     // A change that takes a record out of the answer: the version in the index still matches, the
     // one in the database no longer does, and the index's is left out.
     s.catch_up(100).await.unwrap();
-    store.update_enterprise(&w.a, ours.id, ours.version, &company("汉中庚辛新材料有限公司", "2669", "610702", "电子专用材料销售", 1_000, vec![]), false).await.unwrap();
+    let ours = store.update_enterprise(&w.a, ours.id, ours.version, &company("汉中庚辛新材料有限公司", "2669", "610702", "电子专用材料销售", 1_000, vec![]), false).await.unwrap();
     s.note_write(a);
     let after = s.search(&by("光刻胶")).await.unwrap();
     assert!(after.from_index && !found(&after, ours.id), "the company no longer matches and is not shown");
@@ -483,17 +483,40 @@ async fn a_search_answers_with_its_askers_writes_laid_over_the_index_as_if_it_ha
         .create_follow_up(&w.a, a, w.nanzheng, &NewFollowUp { enterprise_id: w.hanjiang, target_id: Some(w.target_a), project_id: None, happened_on: Utc::now().date_naive(), kind: FollowUpKind::Call, place: String::new(), latitude_e6: None, longitude_e6: None, participants: String::new(), summary: "了解光刻胶配套需求".into(), next_step: String::new(), next_due: None, client_key: "search-test-pending".into() }, vec![])
         .await
         .unwrap();
+    // And the company moved to another county, so that what waits also differs in its facets.
+    store.update_enterprise(&w.a, ours.id, ours.version, &company("汉中庚辛新材料有限公司", "2669", "610722", "光刻胶研发与销售", 1_000, vec![Tag::Listed]), false).await.unwrap();
     s.note_write(a);
     let asked = Request { asker: Some(a), ..ask("光刻胶", Visibility::Unit(w.nanzheng)) };
-    let laid_over = s.search(&asked).await.unwrap();
-    assert_eq!(laid_over.count(Kind::FollowUp), 1, "the follow-up just written is found");
+    // The small index of what waits holds only the fields each query has terms in: the facets it
+    // filters on, the text fields when it has text.
+    let filtered = |q: &str, filters: Filters| Request { asker: Some(a), filters, ..ask(q, Visibility::Unit(w.nanzheng)) };
+    let questions = [
+        asked.clone(),
+        filtered("光刻胶", Filters { region: Some(index::region_path("610722")), ..Filters::default() }),
+        filtered("", Filters { industry: Some(index::industry_path("2669")), ..Filters::default() }),
+        filtered("", Filters { tag: Some("/listed".into()), capital: Some("/1000w".into()), ..Filters::default() }),
+        filtered("", Filters { region: Some(index::region_path("610702")), ..Filters::default() }),
+        filtered("", Filters::default()),
+    ];
+    let mut laid_over = Vec::new();
+    for q in &questions {
+        laid_over.push(s.search(q).await.unwrap());
+    }
+    assert_eq!(laid_over[0].count(Kind::FollowUp), 1, "the follow-up just written is found");
+    for (i, out) in laid_over.iter().enumerate().take(4) {
+        assert!(found(out, ours.id), "the company is found by its new county, industry, tag and capital ({i})");
+    }
+    assert!(!found(&laid_over[4], ours.id), "and not by the county it left");
     assert!(waiting().await);
     s.catch_up(100).await.unwrap();
-    let caught_up = s.search(&asked).await.unwrap();
     let ids = |o: &search::Outcome| [Kind::Enterprise, Kind::Target, Kind::Project, Kind::FollowUp].map(|k| o.hits(k).iter().map(|h| h.id).collect::<Vec<_>>());
-    assert_eq!(ids(&laid_over), ids(&caught_up));
-    assert_eq!(laid_over.counts, caught_up.counts);
-    assert_eq!(format!("{:?}", laid_over.facets), format!("{:?}", caught_up.facets));
+    for (q, laid_over) in questions.iter().zip(&laid_over) {
+        let caught_up = s.search(q).await.unwrap();
+        assert_eq!(ids(laid_over), ids(&caught_up), "{q:?}");
+        assert_eq!(laid_over.counts, caught_up.counts, "{q:?}");
+        assert_eq!(format!("{:?}", laid_over.facets), format!("{:?}", caught_up.facets), "{q:?}");
+    }
+    let caught_up = s.search(&asked).await.unwrap();
     // A record deleted since the index took it: left out, with nothing in its place.
     use sea_orm::ConnectionTrait;
     let follow_up = caught_up.hits(Kind::FollowUp)[0].id;
