@@ -187,32 +187,17 @@ impl Search {
         if any.is_empty() { None } else { Some(Box::new(BooleanQuery::new(any))) }
     }
 
-    /// The facet filters of the request that are facet paths, with their fields.
-    fn facet_filters(&self, r: &Request) -> Vec<(Field, Box<dyn Query>)> {
-        let f = &self.fields;
-        [(f.industry, &r.filters.industry), (f.region, &r.filters.region), (f.capital, &r.filters.capital), (f.tags, &r.filters.tag), (f.status, &r.filters.status)]
-            .into_iter()
-            .zip(ROOTS)
-            .filter_map(|((field, value), root)| Some((field, value.as_deref().and_then(|p| facet_term(field, root, p))?)))
-            .collect()
-    }
-
-    /// The indexed fields [`Search::build`]'s query for `r` has no terms in: the record's key, the
-    /// facets not filtered on, and the text fields when there is no text to match.
-    fn unread(&self, r: &Request) -> Vec<Field> {
-        let f = &self.fields;
-        let filtered: Vec<Field> = self.facet_filters(r).into_iter().map(|(field, _)| field).collect();
-        let mut unread: Vec<Field> = [f.key, f.industry, f.region, f.capital, f.tags, f.status].into_iter().filter(|field| !filtered.contains(field)).collect();
-        if r.q.split_whitespace().all(|part| self.part_query(part, r).is_none()) {
-            unread.extend([f.name, f.private, f.lead, f.words, f.code]);
-        }
-        unread
-    }
-
-    fn build(&self, r: &Request) -> Box<dyn Query> {
+    /// The query of `r`, and the indexed fields it has no terms in: the record's key, the facets
+    /// not filtered on, and the text fields when there is no text to match ([`Search::pending`]
+    /// leaves them out of its small index).
+    fn build(&self, r: &Request) -> (Box<dyn Query>, Vec<Field>) {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut unread = vec![f.key];
         let parts: Vec<Box<dyn Query>> = r.q.split_whitespace().filter_map(|p| self.part_query(p, r)).collect();
+        if parts.is_empty() {
+            unread.extend([f.name, f.private, f.lead, f.words, f.code]);
+        }
         let text: Option<Box<dyn Query>> = if parts.is_empty() { None } else { Some(Box::new(BooleanQuery::new(parts.into_iter().map(|q| (Occur::Must, q)).collect()))) };
         let found: Option<Box<dyn Query>> = if r.also_enterprises.is_empty() {
             None
@@ -228,11 +213,16 @@ impl Search {
             (None, Some(x)) => must.push((Occur::Must, x)),
             (None, None) => must.push((Occur::Must, Box::new(AllQuery))),
         }
-        must.extend(self.facet_filters(r).into_iter().map(|(_, q)| (Occur::Must, q)));
+        for ((field, value), root) in [(f.industry, &r.filters.industry), (f.region, &r.filters.region), (f.capital, &r.filters.capital), (f.tags, &r.filters.tag), (f.status, &r.filters.status)].into_iter().zip(ROOTS) {
+            match value.as_deref().and_then(|p| facet_term(field, root, p)) {
+                Some(q) => must.push((Occur::Must, q)),
+                None => unread.push(field),
+            }
+        }
         if let Some(k) = r.kind {
             must.push((Occur::Must, term_u64(f.kind, kind_number(k))));
         }
-        Box::new(BooleanQuery::new(must))
+        (Box::new(BooleanQuery::new(must)), unread)
     }
 
     /// Searches the index. `from_index` is false (and nothing found) when there is no index or it
@@ -240,7 +230,8 @@ impl Search {
     pub async fn search(&self, r: &Request) -> Result<Outcome> {
         let started = Instant::now();
         let empty = |from_index| Outcome { hits: HashMap::new(), counts: HashMap::new(), facets: Facets::default(), from_index, micros: started.elapsed().as_micros() };
-        let pending = match self.fresh_for(r.asker, &self.unread(r)).await? {
+        let (query, unread) = self.build(r);
+        let pending = match self.fresh_for(r.asker, &unread).await? {
             Freshness::Behind => return Ok(empty(false)),
             Freshness::Current => None,
             Freshness::Pending { stale, current } => Some((stale, current)),
@@ -248,7 +239,6 @@ impl Search {
         let fresh_at = started.elapsed();
         let Some(engine) = self.engine() else { return Ok(empty(false)) };
         let searcher = engine.reader.searcher();
-        let query = self.build(r);
         let tally = self.tally(r, &searcher, &self.columns)?;
         let fruit = match &pending {
             None => searcher.search(query.as_ref(), &tally)?,
